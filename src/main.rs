@@ -1,1 +1,61 @@
-fn main() {}
+//! The `tvix` command-line tool: argument parsing and dispatch only.
+//!
+//! Every command lives in its own module under `commands/`; the real work
+//! happens in the library crates (`tvix-syntax`, `tvix-analysis`, …).
+
+mod commands;
+mod logging;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// A Nix toolchain centred on the editor.
+///
+/// tvix parses, checks and (in later releases) evaluates Nix code with the
+/// same results as C++ Nix. Run `tvix <command> --help` for details.
+#[derive(Debug, Parser)]
+#[command(name = "tvix", version, propagate_version = true, max_term_width = 100)]
+struct Cli {
+    /// Log more (repeat for more detail); `RUST_LOG` takes precedence.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check Nix files for syntax errors and problems found without evaluating.
+    ///
+    /// Directories are searched recursively for `*.nix` files, honouring
+    /// `.gitignore`, `.ignore` and hidden-file conventions; files named
+    /// explicitly are always checked. Exits with 0 when nothing at error
+    /// severity was found, 1 otherwise, and 2 on usage errors.
+    Check(commands::check::CheckArgs),
+
+    /// Parse a Nix expression and print it the way `nix-instantiate --parse` does.
+    ///
+    /// The expression is printed on one line in C++ Nix's canonical form
+    /// (fully parenthesised, attributes sorted, nested attribute paths
+    /// merged). Parse errors are reported exactly as C++ Nix reports them,
+    /// with exit status 1.
+    Parse(commands::parse::ParseArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    logging::init(cli.verbose);
+    let result = match cli.command {
+        Command::Check(args) => commands::check::run(args),
+        Command::Parse(args) => commands::parse::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,6 @@
+{ lib, name, punctuation ? "!" }:
+
+{
+  text = "Hello, ${name}${punctuation}";
+  config = lib.toKeyValue { inherit name punctuation; };
+}
