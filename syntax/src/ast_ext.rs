@@ -1,8 +1,8 @@
 //! Typed helpers over `rnix`'s AST that the evaluator and the IDE share.
 
 use rnix::ast::{self, AstToken, HasEntry};
-use rowan::ast::AstNode;
 use rnix::{SyntaxKind, SyntaxNode, TextRange};
+use rowan::ast::AstNode;
 
 /// The static name of an attribute-path element (`a`, `"a"`, `${"a"}`), or
 /// `None` when it is computed at evaluation time.
@@ -66,13 +66,21 @@ pub fn ident_text(ident: &ast::Ident) -> Option<String> {
 pub fn first_token_range(node: &SyntaxNode) -> TextRange {
     node.descendants_with_tokens()
         .filter_map(|element| element.into_token())
-        .find(|token| !matches!(token.kind(), SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT))
+        .find(|token| {
+            !matches!(
+                token.kind(),
+                SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT
+            )
+        })
         .map_or_else(|| node.text_range(), |token| token.text_range())
 }
 
 /// Whether `token` is a comment or whitespace.
 pub fn is_trivia(kind: SyntaxKind) -> bool {
-    matches!(kind, SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT)
+    matches!(
+        kind,
+        SyntaxKind::TOKEN_WHITESPACE | SyntaxKind::TOKEN_COMMENT
+    )
 }
 
 /// Whether `whitespace` contains a newline; used by lints that care about
@@ -85,7 +93,6 @@ pub fn has_newline(token: &ast::Whitespace) -> bool {
 mod tests {
     use super::*;
 
-
     fn first_set(text: &str) -> ast::AttrSet {
         crate::parse(text)
             .syntax()
@@ -96,7 +103,8 @@ mod tests {
 
     #[test]
     fn names_of_bindings() {
-        let set = first_set(r#"{ a.b = 1; "c" = 2; ${"d"} = 3; ${x} = 4; inherit e; inherit (y) f; }"#);
+        let set =
+            first_set(r#"{ a.b = 1; "c" = 2; ${"d"} = 3; ${x} = 4; inherit e; inherit (y) f; }"#);
         let names: Vec<String> = bound_names(&set).into_iter().map(|(n, _)| n).collect();
         assert_eq!(names, ["a", "c", "d", "e", "f"]);
     }

@@ -70,7 +70,11 @@ impl LineIndex {
         if !current_wide.is_empty() {
             wide_chars.push((line_starts.len() as u32 - 1, current_wide));
         }
-        LineIndex { line_starts, wide_chars, len: TextSize::of(text) }
+        LineIndex {
+            line_starts,
+            wide_chars,
+            len: TextSize::of(text),
+        }
     }
 
     /// Number of lines (a text without newline has one).
@@ -123,7 +127,10 @@ impl LineIndex {
             }
             col -= wide.len_utf8 - wide.len_utf16;
         }
-        WideLineCol { line: pos.line, col }
+        WideLineCol {
+            line: pos.line,
+            col,
+        }
     }
 
     /// Converts a UTF-16 column to a UTF-8 one. A column inside a surrogate
@@ -138,12 +145,18 @@ impl LineIndex {
             utf16 += ascii_run;
             utf8 = wide.start;
             if pos.col < utf16 + wide.len_utf16 {
-                return LineCol { line: pos.line, col: wide.start };
+                return LineCol {
+                    line: pos.line,
+                    col: wide.start,
+                };
             }
             utf16 += wide.len_utf16;
             utf8 += wide.len_utf8;
         }
-        LineCol { line: pos.line, col: utf8 + (pos.col - utf16) }
+        LineCol {
+            line: pos.line,
+            col: utf8 + (pos.col - utf16),
+        }
     }
 
     fn wide_chars_on(&self, line: u32) -> impl Iterator<Item = &WideChar> {
@@ -183,9 +196,15 @@ mod tests {
         assert_eq!(pos, LineCol { line: 1, col: 6 });
         assert_eq!(index.to_wide(pos), WideLineCol { line: 1, col: 3 });
         assert_eq!(index.to_utf8(WideLineCol { line: 1, col: 3 }), pos);
-        assert_eq!(index.to_utf8(WideLineCol { line: 1, col: 1 }), LineCol { line: 1, col: 2 });
+        assert_eq!(
+            index.to_utf8(WideLineCol { line: 1, col: 1 }),
+            LineCol { line: 1, col: 2 }
+        );
         // Inside the surrogate pair: snap to the start of '𝕏'.
-        assert_eq!(index.to_utf8(WideLineCol { line: 1, col: 2 }), LineCol { line: 1, col: 2 });
+        assert_eq!(
+            index.to_utf8(WideLineCol { line: 1, col: 2 }),
+            LineCol { line: 1, col: 2 }
+        );
     }
 
     #[test]

@@ -29,7 +29,8 @@ impl Parse {
 
     /// The typed root.
     pub fn root(&self) -> rnix::Root {
-        <rnix::Root as rowan::ast::AstNode>::cast(self.syntax()).expect("rnix always produces a NODE_ROOT")
+        <rnix::Root as rowan::ast::AstNode>::cast(self.syntax())
+            .expect("rnix always produces a NODE_ROOT")
     }
 
     /// The immutable green tree, for storing in a database.
@@ -54,27 +55,40 @@ pub fn parse(text: &str) -> Parse {
         .collect();
     errors.sort_by_key(|err| err.range.start());
     errors.dedup();
-    Parse { green: parsed.syntax().green().to_owned(), errors }
+    Parse {
+        green: parsed.syntax().green().to_owned(),
+        errors,
+    }
 }
 
 fn describe(err: &rnix::ParseError, end: TextSize) -> SyntaxError {
     use rnix::ParseError as E;
     let eof = TextRange::empty(end);
     match err {
-        E::Unexpected(range) => SyntaxError { range: *range, message: "unexpected input".into() },
+        E::Unexpected(range) => SyntaxError {
+            range: *range,
+            message: "unexpected input".into(),
+        },
         E::UnexpectedExtra(range) => SyntaxError {
             range: *range,
             message: "unexpected input after the end of the expression".into(),
         },
         E::UnexpectedWanted(got, range, wanted) => SyntaxError {
             range: *range,
-            message: format!("unexpected {}, expecting {}", token_name(*got), one_of(wanted)),
+            message: format!(
+                "unexpected {}, expecting {}",
+                token_name(*got),
+                one_of(wanted)
+            ),
         },
         E::UnexpectedDoubleBind(range) => SyntaxError {
             range: *range,
             message: "a function argument pattern can only be bound once".into(),
         },
-        E::UnexpectedEOF => SyntaxError { range: eof, message: "unexpected end of file".into() },
+        E::UnexpectedEOF => SyntaxError {
+            range: eof,
+            message: "unexpected end of file".into(),
+        },
         E::UnexpectedEOFWanted(wanted) => SyntaxError {
             range: eof,
             message: format!("unexpected end of file, expecting {}", one_of(wanted)),
@@ -87,7 +101,10 @@ fn describe(err: &rnix::ParseError, end: TextSize) -> SyntaxError {
             range: eof,
             message: "expression is nested too deeply to parse".into(),
         },
-        other => SyntaxError { range: eof, message: other.to_string() },
+        other => SyntaxError {
+            range: eof,
+            message: other.to_string(),
+        },
     }
 }
 
@@ -186,7 +203,9 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        for text in ["", "(", "${", "''${", "{ a.", "let in", "\u{0}", "a: b: ", "[ ] ] ]"] {
+        for text in [
+            "", "(", "${", "''${", "{ a.", "let in", "\u{0}", "a: b: ", "[ ] ] ]",
+        ] {
             let parse = parse(text);
             assert_eq!(parse.syntax().to_string(), text);
         }

@@ -31,7 +31,10 @@ pub fn decode_source(bytes: &[u8]) -> Result<&str, NonUtf8Error> {
         let offset = err.valid_up_to();
         let before = &bytes[..offset];
         let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
         NonUtf8Error {
             offset,
             line,
@@ -47,7 +50,14 @@ mod tests {
     #[test]
     fn reports_position_of_first_invalid_byte() {
         let err = decode_source(b"let\n  x = \xff;\nin x").unwrap_err();
-        assert_eq!(err, NonUtf8Error { offset: 10, line: 2, column: 7 });
+        assert_eq!(
+            err,
+            NonUtf8Error {
+                offset: 10,
+                line: 2,
+                column: 7
+            }
+        );
         assert_eq!(
             err.to_string(),
             "file is not valid UTF-8 (invalid byte at line 2, column 7)"
