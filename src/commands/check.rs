@@ -169,7 +169,7 @@ fn plural(n: usize) -> &'static str {
 fn collect_sources(paths: &[PathBuf], no_ignore: bool) -> anyhow::Result<Vec<SourceOrigin>> {
     let mut sources = Vec::new();
     for path in paths {
-        if path == Path::new("-") {
+        if let SourceOrigin::Stdin = SourceOrigin::from_arg(path) {
             sources.push(SourceOrigin::Stdin);
             continue;
         }
