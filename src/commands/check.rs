@@ -1,7 +1,7 @@
 //! `tvix check`: static diagnostics for many files, in parallel.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::bail;
