@@ -146,7 +146,10 @@ impl Diagnostic {
 
     /// Adds a secondary label.
     pub fn with_label(mut self, range: TextRange, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label { range, message: message.into() });
+        self.labels.push(Label {
+            range,
+            message: message.into(),
+        });
         self
     }
 }

@@ -4,7 +4,8 @@
 //! [`Severity`]) and the static checks behind `tvix check` and (later) the
 //! language server: syntax errors, scoping lints (undefined and unused
 //! names, `with`, `rec`), duplicates and deprecated syntax. The entry point
-//! is [`check_file`].
+//! is [`check_file`]; [`scopes`] is the name resolution the lints (and,
+//! later, go-to-definition, references and rename) build on.
 //!
 //! Invariant: this crate performs no IO and knows nothing of protocols or
 //! terminals: it takes text and returns data. Positions are byte ranges;
@@ -12,6 +13,7 @@
 
 mod diagnostic;
 mod lints;
+pub mod scopes;
 
 pub use diagnostic::{Diagnostic, DiagnosticCode, Label, Severity};
 
@@ -21,9 +23,15 @@ pub fn check_file(text: &str) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = parse
         .errors()
         .iter()
+        // Duplicate formals are reported by the `duplicate-formal` lint, once
+        // per duplicate, whether or not the parser noticed them too.
+        .filter(|err| !err.message.starts_with(DUPLICATE_FORMAL_PREFIX))
         .map(|err| Diagnostic::new(DiagnosticCode::SyntaxError, err.range, err.message.clone()))
         .collect();
     diagnostics.extend(lints::lint(&parse));
     diagnostics.sort_by_key(|d| (d.range.start(), d.range.end(), d.code));
     diagnostics
 }
+
+/// How tvix-syntax words the duplicate-formal parse error it may report.
+const DUPLICATE_FORMAL_PREFIX: &str = "duplicate formal function argument";

@@ -1,0 +1,233 @@
+//! `duplicate-attribute` and `duplicate-formal`.
+//!
+//! Attribute sets follow C++ Nix's `addAttr` exactly. Within one set or
+//! `let`, the entries build a tree of attribute paths:
+//! - `a.b = 1; a.c = 2;` share the implicit set `a`;
+//! - when a path goes through, or ends at, an attribute whose first
+//!   definition is an attribute set literal (`rec` or not, parentheses
+//!   ignored) and the new value is one too, the two are merged, so
+//!   `a = { x = 1; }; a.y = 2;` and `a = { x = 1; }; a = { y = 2; };` are
+//!   fine;
+//! - anything else defining an existing path is a duplicate: `a = 1; a.b =
+//!   2;`, `a.b = 1; a.b = 2;`, `inherit x; x = 1;`, `inherit x; inherit x;`;
+//! - `${e}` names are dynamic and never compared (even `${"a"}`, as in
+//!   C++ Nix's parser).
+//!
+//! A literal set that is the value of an entry is checked as part of the
+//! enclosing set (it may be merged into it), every other set and `let` on
+//! its own, so each entry is looked at once.
+
+use std::collections::HashMap;
+
+use rnix::SyntaxKind::*;
+use rnix::ast;
+use rowan::ast::AstNode;
+use tvix_syntax::{SyntaxNode, TextRange};
+
+use crate::scopes::static_name;
+use crate::{Diagnostic, DiagnosticCode};
+
+/// Reports duplicate attributes in every set and `let`, and duplicate
+/// formals in every lambda.
+pub(super) fn check(root: &SyntaxNode, out: &mut Vec<Diagnostic>) {
+    for node in root.descendants() {
+        match node.kind() {
+            NODE_LET_IN | NODE_LEGACY_LET => check_bindings(&node, out),
+            NODE_ATTR_SET if !is_entry_value(&node) => check_bindings(&node, out),
+            NODE_PATTERN => check_formals(&node, out),
+            _ => {}
+        }
+    }
+}
+
+/// Whether `set` (maybe in parentheses) is the value of an entry of a set
+/// or `let`, and so checked with that set.
+fn is_entry_value(set: &SyntaxNode) -> bool {
+    let mut node = set.clone();
+    while let Some(parent) = node.parent() {
+        match parent.kind() {
+            NODE_PAREN => node = parent,
+            NODE_ATTRPATH_VALUE => {
+                return parent
+                    .parent()
+                    .is_some_and(|p| matches!(p.kind(), NODE_ATTR_SET | NODE_LET_IN | NODE_LEGACY_LET));
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The attribute set literal `expr` is, parentheses removed.
+fn set_literal(expr: Option<ast::Expr>) -> Option<SyntaxNode> {
+    let mut node = expr?.syntax().clone();
+    loop {
+        match node.kind() {
+            NODE_ATTR_SET => return Some(node),
+            NODE_PAREN => node = ast::Paren::cast(node)?.expr()?.syntax().clone(),
+            _ => return None,
+        }
+    }
+}
+
+/// One attribute of the tree being built.
+struct Slot {
+    /// Where it was first defined: its path up to and including its name.
+    range: TextRange,
+    /// The set it is, if later definitions may merge into it.
+    set: Option<usize>,
+}
+
+/// A set's entries being added to a node of the tree.
+struct Frame {
+    entries: std::vec::IntoIter<SyntaxNode>,
+    target: usize,
+    /// The path of `target` from the set being checked.
+    prefix: Vec<String>,
+}
+
+struct Checker<'a> {
+    nodes: Vec<HashMap<String, Slot>>,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+fn check_bindings(set: &SyntaxNode, out: &mut Vec<Diagnostic>) {
+    let mut checker = Checker { nodes: Vec::new(), out };
+    let root = checker.new_node();
+    let mut frames = vec![Frame { entries: entries(set), target: root, prefix: Vec::new() }];
+    while let Some(frame) = frames.last_mut() {
+        let Some(entry) = frame.entries.next() else {
+            frames.pop();
+            continue;
+        };
+        let (target, prefix) = (frame.target, frame.prefix.clone());
+        if let Some(next) = checker.add_entry(&entry, target, prefix) {
+            frames.push(next);
+        }
+    }
+}
+
+/// The entries of a set or `let`, in source order.
+fn entries(set: &SyntaxNode) -> std::vec::IntoIter<SyntaxNode> {
+    set.children()
+        .filter(|c| matches!(c.kind(), NODE_ATTRPATH_VALUE | NODE_INHERIT))
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+impl Checker<'_> {
+    fn new_node(&mut self) -> usize {
+        self.nodes.push(HashMap::new());
+        self.nodes.len() - 1
+    }
+
+    fn duplicate(&mut self, path: &[String], range: TextRange, first: TextRange) {
+        self.out.push(
+            Diagnostic::new(
+                DiagnosticCode::DuplicateAttribute,
+                range,
+                format!("attribute '{}' already defined", path.join(".")),
+            )
+            .with_label(first, "first defined here"),
+        );
+    }
+
+    /// Adds one entry to node `target`; returns the frame of a set literal
+    /// to add next (merged, new, or detached after an error).
+    fn add_entry(&mut self, entry: &SyntaxNode, target: usize, mut path: Vec<String>) -> Option<Frame> {
+        if let Some(inherit) = ast::Inherit::cast(entry.clone()) {
+            for attr in inherit.attrs() {
+                let Some((name, range)) = static_name(&attr) else { continue };
+                path.push(name.clone());
+                match self.nodes[target].get(&name) {
+                    Some(slot) => {
+                        let first = slot.range;
+                        self.duplicate(&path, range, first);
+                    }
+                    None => {
+                        self.nodes[target].insert(name, Slot { range, set: None });
+                    }
+                }
+                path.pop();
+            }
+            return None;
+        }
+
+        let entry = ast::AttrpathValue::cast(entry.clone())?;
+        let literal = set_literal(entry.value());
+        let attrs: Vec<ast::Attr> = entry.attrpath().map(|p| p.attrs().collect()).unwrap_or_default();
+        let start = attrs.first().map(|a| a.syntax().text_range().start());
+        // `None` once the path leaves the checked tree: after a dynamic name
+        // (a fresh set C++ Nix never compares) or after an error.
+        let mut current = Some(target);
+        for (i, attr) in attrs.iter().enumerate() {
+            let last = i + 1 == attrs.len();
+            let Some(node) = current else { break };
+            let Some((name, name_range)) = static_name(attr) else {
+                current = None;
+                break;
+            };
+            let range = TextRange::new(start.unwrap_or(name_range.start()), name_range.end());
+            path.push(name.clone());
+            let existing = self.nodes[node].get(&name).map(|slot| (slot.range, slot.set));
+            match (existing, last, &literal) {
+                // Through, or merging into, an attribute set.
+                (Some((_, Some(set))), false, _) | (Some((_, Some(set))), true, Some(_)) => {
+                    current = Some(set);
+                }
+                // C++ Nix names the path up to the clash: `a = 1; a.b = 2;`
+                // reports 'a'.
+                (Some((first, _)), _, _) => {
+                    self.duplicate(&path, range, first);
+                    current = None;
+                    break;
+                }
+                (None, false, _) | (None, true, Some(_)) => {
+                    let set = self.new_node();
+                    self.nodes[node].insert(name, Slot { range, set: Some(set) });
+                    current = Some(set);
+                }
+                (None, true, None) => {
+                    self.nodes[node].insert(name, Slot { range, set: None });
+                    current = None;
+                }
+            }
+        }
+
+        // A literal's own entries are checked even where C++ Nix would have
+        // stopped, in a fresh set with its own paths.
+        let literal = literal?;
+        let (target, prefix) = match current {
+            Some(set) => (set, path),
+            None => (self.new_node(), Vec::new()),
+        };
+        Some(Frame { entries: entries(&literal), target, prefix })
+    }
+}
+
+/// `{ a, a }:` and `a@{ a }:`: every later occurrence of a name.
+fn check_formals(pattern: &SyntaxNode, out: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<String, TextRange> = HashMap::new();
+    for child in pattern.children() {
+        let ident = match child.kind() {
+            NODE_PAT_ENTRY => ast::PatEntry::cast(child).and_then(|e| e.ident()),
+            NODE_PAT_BIND => ast::PatBind::cast(child).and_then(|b| b.ident()),
+            _ => None,
+        };
+        let Some(token) = ident.and_then(|i| i.ident_token()) else { continue };
+        let name = token.text().to_owned();
+        match seen.get(&name) {
+            Some(&first) => out.push(
+                Diagnostic::new(
+                    DiagnosticCode::DuplicateFormal,
+                    token.text_range(),
+                    format!("duplicate formal function argument '{name}'"),
+                )
+                .with_label(first, "first defined here"),
+            ),
+            None => {
+                seen.insert(name, token.text_range());
+            }
+        }
+    }
+}
