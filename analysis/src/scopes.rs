@@ -220,22 +220,34 @@ pub(crate) struct BindingNodes {
 impl NameResolution {
     /// Every definition, with its id.
     pub fn definitions(&self) -> impl ExactSizeIterator<Item = (DefinitionId, &Definition)> + '_ {
-        self.definitions.iter().enumerate().map(|(i, d)| (DefinitionId::from_index(i), d))
+        self.definitions
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (DefinitionId::from_index(i), d))
     }
 
     /// Every reference, with its id, in source order.
     pub fn references(&self) -> impl ExactSizeIterator<Item = (ReferenceId, &Reference)> + '_ {
-        self.references.iter().enumerate().map(|(i, r)| (ReferenceId::from_index(i), r))
+        self.references
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (ReferenceId::from_index(i), r))
     }
 
     /// Every binding scope, with its id.
     pub fn scopes(&self) -> impl ExactSizeIterator<Item = (ScopeId, &Scope)> + '_ {
-        self.scopes.iter().enumerate().map(|(i, s)| (ScopeId::from_index(i), s))
+        self.scopes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (ScopeId::from_index(i), s))
     }
 
     /// Every `with`, with its id.
     pub fn withs(&self) -> impl ExactSizeIterator<Item = (WithId, &With)> + '_ {
-        self.withs.iter().enumerate().map(|(i, w)| (WithId::from_index(i), w))
+        self.withs
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (WithId::from_index(i), w))
     }
 
     /// The definition with this id.
@@ -262,7 +274,10 @@ impl NameResolution {
     pub fn reference_at(&self, offset: TextSize) -> Option<ReferenceId> {
         let after = self.references.partition_point(|r| r.range.end() < offset);
         let found = self.references.get(after)?;
-        found.range.contains_inclusive(offset).then(|| ReferenceId::from_index(after))
+        found
+            .range
+            .contains_inclusive(offset)
+            .then(|| ReferenceId::from_index(after))
     }
 
     /// The definition whose name contains `offset` (either end included).
@@ -273,7 +288,10 @@ impl NameResolution {
     }
 
     /// The references that resolve to `definition`, in source order.
-    pub fn references_to(&self, definition: DefinitionId) -> impl Iterator<Item = ReferenceId> + '_ {
+    pub fn references_to(
+        &self,
+        definition: DefinitionId,
+    ) -> impl Iterator<Item = ReferenceId> + '_ {
         self.references()
             .filter(move |(_, r)| r.resolution == Resolution::Definition(definition))
             .map(|(id, _)| id)
@@ -349,10 +367,13 @@ impl Resolver {
     }
 
     fn finish(mut self) -> NameResolution {
-        self.references.sort_by_key(|(r, _)| (r.range.start(), r.range.end()));
+        self.references
+            .sort_by_key(|(r, _)| (r.range.start(), r.range.end()));
         let (references, owners) = self.references.into_iter().unzip();
         self.liveness.reference_owner = owners;
-        self.liveness.binding_nodes.resize(self.definitions.len(), None);
+        self.liveness
+            .binding_nodes
+            .resize(self.definitions.len(), None);
         NameResolution {
             definitions: self.definitions,
             references,
@@ -365,16 +386,17 @@ impl Resolver {
     fn visit(&mut self, node: SyntaxNode, owner: u32) {
         match node.kind() {
             NODE_IDENT => {
-                if let Some(ident) = ast::Ident::cast(node) {
-                    if let Some(token) = ident.ident_token() {
-                        self.reference(token.text(), token.text_range(), ReferenceKind::Variable, owner);
-                    }
+                if let Some(token) = ast::Ident::cast(node).and_then(|i| i.ident_token()) {
+                    let range = token.text_range();
+                    self.reference(token.text(), range, ReferenceKind::Variable, owner);
                 }
             }
             NODE_LET_IN => self.visit_bindings(node, ScopeKind::Let, owner),
             NODE_LEGACY_LET => self.visit_bindings(node, ScopeKind::LegacyLet, owner),
             NODE_ATTR_SET => {
-                let is_rec = ast::AttrSet::cast(node.clone()).and_then(|set| set.rec_token()).is_some();
+                let is_rec = ast::AttrSet::cast(node.clone())
+                    .and_then(|set| set.rec_token())
+                    .is_some();
                 if is_rec {
                     self.visit_bindings(node, ScopeKind::RecAttrSet, owner);
                 } else {
@@ -396,7 +418,12 @@ impl Resolver {
     fn visit_children(&mut self, node: &SyntaxNode, owner: u32) {
         let names_not_refs = matches!(
             node.kind(),
-            NODE_ATTRPATH | NODE_PAT_ENTRY | NODE_PAT_BIND | NODE_IDENT_PARAM | NODE_ERROR | NODE_PATTERN
+            NODE_ATTRPATH
+                | NODE_PAT_ENTRY
+                | NODE_PAT_BIND
+                | NODE_IDENT_PARAM
+                | NODE_ERROR
+                | NODE_PATTERN
         );
         let start = self.tasks.len();
         for child in node.children() {
@@ -411,7 +438,12 @@ impl Resolver {
 
     /// Queues nodes to visit in the given order.
     fn queue_in_order(&mut self, visits: Vec<(SyntaxNode, u32)>) {
-        self.tasks.extend(visits.into_iter().rev().map(|(node, owner)| Task::Visit(node, owner)));
+        self.tasks.extend(
+            visits
+                .into_iter()
+                .rev()
+                .map(|(node, owner)| Task::Visit(node, owner)),
+        );
     }
 
     fn reference(&mut self, name: &str, range: TextRange, kind: ReferenceKind, owner: u32) {
@@ -423,15 +455,28 @@ impl Resolver {
                 None => Resolution::Undefined,
             },
         };
-        let reference = Reference { name: name.to_owned(), range, kind, resolution };
+        let reference = Reference {
+            name: name.to_owned(),
+            range,
+            kind,
+            resolution,
+        };
         self.references.push((reference, owner));
     }
 
     fn new_scope(&mut self, kind: ScopeKind, range: TextRange, keyword: TextRange) -> ScopeBuilder {
         let scope = ScopeId::from_index(self.scopes.len());
-        self.scopes.push(Scope { kind, range, keyword });
+        self.scopes.push(Scope {
+            kind,
+            range,
+            keyword,
+        });
         self.scope_definitions.push(Vec::new());
-        ScopeBuilder { scope, by_name: HashMap::new(), order: Vec::new() }
+        ScopeBuilder {
+            scope,
+            by_name: HashMap::new(),
+            order: Vec::new(),
+        }
     }
 
     /// The definition of `name` in the scope being built, created on first
@@ -447,7 +492,12 @@ impl Resolver {
             return (def, false);
         }
         let def = DefinitionId::from_index(self.definitions.len());
-        self.definitions.push(Definition { name: name.clone(), range, kind, scope: builder.scope });
+        self.definitions.push(Definition {
+            name: name.clone(),
+            range,
+            kind,
+            scope: builder.scope,
+        });
         builder.by_name.insert(name, def);
         builder.order.push(def);
         (def, true)
@@ -490,7 +540,10 @@ impl Resolver {
             .children_with_tokens()
             .filter_map(|e| e.into_token())
             .find(|t| matches!(t.kind(), TOKEN_LET | TOKEN_REC))
-            .map_or_else(|| TextRange::empty(node.text_range().start()), |t| t.text_range());
+            .map_or_else(
+                || TextRange::empty(node.text_range().start()),
+                |t| t.text_range(),
+            );
         let mut builder = self.new_scope(kind, node.text_range(), keyword);
         let is_let = kind == ScopeKind::Let;
         let def_kind = |name: &str| match kind {
@@ -501,7 +554,10 @@ impl Resolver {
         };
         // Whether a new definition of this kind gets its own liveness node.
         let tracked = |kind: DefinitionKind| {
-            matches!(kind, DefinitionKind::LetBinding | DefinitionKind::LegacyLetBinding)
+            matches!(
+                kind,
+                DefinitionKind::LetBinding | DefinitionKind::LegacyLetBinding
+            )
         };
         // The value owner of each definition that has one.
         let mut value_owner: HashMap<DefinitionId, u32> = HashMap::new();
@@ -512,7 +568,9 @@ impl Resolver {
         for child in node.children() {
             match child.kind() {
                 NODE_ATTRPATH_VALUE => {
-                    let Some(entry) = ast::AttrpathValue::cast(child.clone()) else { continue };
+                    let Some(entry) = ast::AttrpathValue::cast(child.clone()) else {
+                        continue;
+                    };
                     let first = entry.attrpath().and_then(|path| path.attrs().next());
                     let mut entry_owner = owner;
                     if let Some((name, range)) = first.as_ref().and_then(static_name) {
@@ -532,7 +590,9 @@ impl Resolver {
                     }
                 }
                 NODE_INHERIT => {
-                    let Some(inherit) = ast::Inherit::cast(child.clone()) else { continue };
+                    let Some(inherit) = ast::Inherit::cast(child.clone()) else {
+                        continue;
+                    };
                     // `inherit (e) a b;` shares `e` between its names: `e` is
                     // live when any of them is.
                     let from = inherit.from().and_then(|from| from.expr());
@@ -541,7 +601,9 @@ impl Resolver {
                         _ => None,
                     };
                     for attr in inherit.attrs() {
-                        let Some((name, range)) = static_name(&attr) else { continue };
+                        let Some((name, range)) = static_name(&attr) else {
+                            continue;
+                        };
                         let kind = def_kind(&name);
                         let (def, new) = self.define(&mut builder, name.clone(), range, kind);
                         let value = if new && tracked(kind) {
@@ -581,7 +643,9 @@ impl Resolver {
 
     /// `inherit` in a non-recursive set: names refer to the current scope.
     fn visit_inherit(&mut self, node: &SyntaxNode, owner: u32) {
-        let Some(inherit) = ast::Inherit::cast(node.clone()) else { return };
+        let Some(inherit) = ast::Inherit::cast(node.clone()) else {
+            return;
+        };
         if let Some(from) = inherit.from() {
             self.visit_children(from.syntax(), owner);
             return;
@@ -594,7 +658,9 @@ impl Resolver {
     }
 
     fn visit_lambda(&mut self, node: SyntaxNode, owner: u32) {
-        let Some(lambda) = ast::Lambda::cast(node.clone()) else { return };
+        let Some(lambda) = ast::Lambda::cast(node.clone()) else {
+            return;
+        };
         let param_range = lambda.param().map_or_else(
             || TextRange::empty(node.text_range().start()),
             |p| p.syntax().text_range(),
@@ -605,7 +671,12 @@ impl Resolver {
             Some(ast::Param::IdentParam(param)) => {
                 if let Some(token) = param.ident().and_then(|i| i.ident_token()) {
                     let name = token.text().to_owned();
-                    self.define(&mut builder, name, token.text_range(), DefinitionKind::Parameter);
+                    self.define(
+                        &mut builder,
+                        name,
+                        token.text_range(),
+                        DefinitionKind::Parameter,
+                    );
                 }
             }
             Some(ast::Param::Pattern(pattern)) => {
@@ -617,14 +688,26 @@ impl Resolver {
                             let ident = ast::PatBind::cast(child).and_then(|b| b.ident());
                             if let Some(token) = ident.and_then(|i| i.ident_token()) {
                                 let name = token.text().to_owned();
-                                self.define(&mut builder, name, token.text_range(), DefinitionKind::PatternBind);
+                                self.define(
+                                    &mut builder,
+                                    name,
+                                    token.text_range(),
+                                    DefinitionKind::PatternBind,
+                                );
                             }
                         }
                         NODE_PAT_ENTRY => {
-                            let Some(entry) = ast::PatEntry::cast(child) else { continue };
+                            let Some(entry) = ast::PatEntry::cast(child) else {
+                                continue;
+                            };
                             if let Some(token) = entry.ident().and_then(|i| i.ident_token()) {
                                 let name = token.text().to_owned();
-                                self.define(&mut builder, name, token.text_range(), DefinitionKind::Formal);
+                                self.define(
+                                    &mut builder,
+                                    name,
+                                    token.text_range(),
+                                    DefinitionKind::Formal,
+                                );
                             }
                             if let Some(default) = entry.default() {
                                 defaults.push((default.syntax().clone(), owner));
@@ -651,9 +734,16 @@ impl Resolver {
             .children_with_tokens()
             .filter_map(|e| e.into_token())
             .find(|t| t.kind() == TOKEN_WITH)
-            .map_or_else(|| TextRange::empty(node.text_range().start()), |t| t.text_range());
+            .map_or_else(
+                || TextRange::empty(node.text_range().start()),
+                |t| t.text_range(),
+            );
         let with = WithId::from_index(self.withs.len());
-        self.withs.push(With { keyword, range: node.text_range(), parent: self.with_stack.last().copied() });
+        self.withs.push(With {
+            keyword,
+            range: node.text_range(),
+            parent: self.with_stack.last().copied(),
+        });
         // The namespace is evaluated outside the `with`; the body, and any
         // debris after it, inside.
         let mut children = node.children();
@@ -676,14 +766,12 @@ pub(crate) fn static_name(attr: &ast::Attr) -> Option<(String, TextRange)> {
             let token = ident.ident_token()?;
             Some((token.text().to_owned(), token.text_range()))
         }
-        ast::Attr::Str(s) => Some((tvix_syntax::ast_ext::static_string(s)?, s.syntax().text_range())),
+        ast::Attr::Str(s) => Some((
+            tvix_syntax::ast_ext::static_string(s)?,
+            s.syntax().text_range(),
+        )),
         ast::Attr::Dynamic(_) => None,
     }
-}
-
-/// Whether `kind` is whitespace or a comment.
-pub(crate) fn is_trivia(kind: SyntaxKind) -> bool {
-    tvix_syntax::ast_ext::is_trivia(kind)
 }
 
 #[cfg(test)]
@@ -700,7 +788,12 @@ mod tests {
             let target = match reference.resolution {
                 Resolution::Definition(def) => {
                     let def = resolution.definition(def);
-                    format!("{:?} {}@{}", def.kind, def.name, u32::from(def.range.start()))
+                    format!(
+                        "{:?} {}@{}",
+                        def.kind,
+                        def.name,
+                        u32::from(def.range.start())
+                    )
                 }
                 Resolution::With(with) => {
                     format!("with@{}", u32::from(resolution.with(with).keyword.start()))
@@ -774,7 +867,10 @@ mod tests {
             .unwrap();
         assert_eq!(count, 5_001);
         let resolution = resolve(&parse);
-        assert_eq!(resolution.reference_at(TextSize::from(3)), Some(ReferenceId(0)));
+        assert_eq!(
+            resolution.reference_at(TextSize::from(3)),
+            Some(ReferenceId(0))
+        );
         assert_eq!(resolution.reference_at(TextSize::from(1)), None);
     }
 }

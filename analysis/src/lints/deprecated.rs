@@ -13,9 +13,9 @@
 use rnix::SyntaxKind::*;
 use rnix::ast;
 use rowan::ast::AstNode;
+use tvix_syntax::ast_ext::is_trivia;
 use tvix_syntax::{SyntaxNode, TextRange};
 
-use crate::scopes::is_trivia;
 use crate::{Diagnostic, DiagnosticCode};
 
 /// Reports deprecated syntax.
@@ -26,7 +26,10 @@ pub(super) fn check(root: &SyntaxNode, out: &mut Vec<Diagnostic>) {
                 out.push(Diagnostic::new(
                     DiagnosticCode::DeprecatedUrlLiteral,
                     token.text_range(),
-                    format!("URL literals are deprecated; write a string instead: \"{}\"", token.text()),
+                    format!(
+                        "URL literals are deprecated; write a string instead: \"{}\"",
+                        token.text()
+                    ),
                 ));
             }
             rowan::NodeOrToken::Node(node) => match node.kind() {
@@ -40,7 +43,9 @@ pub(super) fn check(root: &SyntaxNode, out: &mut Vec<Diagnostic>) {
 }
 
 fn legacy_let(node: &SyntaxNode, out: &mut Vec<Diagnostic>) {
-    let Some(legacy) = ast::LegacyLet::cast(node.clone()) else { return };
+    let Some(legacy) = ast::LegacyLet::cast(node.clone()) else {
+        return;
+    };
     let range = match (legacy.let_token(), legacy.curly_open_token()) {
         (Some(start), Some(end)) => start.text_range().cover(end.text_range()),
         (Some(start), None) => start.text_range(),
@@ -56,11 +61,17 @@ fn legacy_let(node: &SyntaxNode, out: &mut Vec<Diagnostic>) {
 /// Warns when `apply` is a "cursed or" call in a position where a future
 /// Nix will read it differently.
 fn cursed_or(apply: &SyntaxNode, out: &mut Vec<Diagnostic>) {
-    let Some(call) = ast::Apply::cast(apply.clone()) else { return };
+    let Some(call) = ast::Apply::cast(apply.clone()) else {
+        return;
+    };
     // rnix builds `e or` as a call whose argument is the identifier `or`;
     // no other expression can have `or` as an argument.
-    let Some(ast::Expr::Ident(argument)) = call.argument() else { return };
-    let Some(token) = argument.ident_token() else { return };
+    let Some(ast::Expr::Ident(argument)) = call.argument() else {
+        return;
+    };
+    let Some(token) = argument.ident_token() else {
+        return;
+    };
     if token.text() != "or" {
         return;
     }

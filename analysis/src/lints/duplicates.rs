@@ -48,9 +48,9 @@ fn is_entry_value(set: &SyntaxNode) -> bool {
         match parent.kind() {
             NODE_PAREN => node = parent,
             NODE_ATTRPATH_VALUE => {
-                return parent
-                    .parent()
-                    .is_some_and(|p| matches!(p.kind(), NODE_ATTR_SET | NODE_LET_IN | NODE_LEGACY_LET));
+                return parent.parent().is_some_and(|p| {
+                    matches!(p.kind(), NODE_ATTR_SET | NODE_LET_IN | NODE_LEGACY_LET)
+                });
             }
             _ => return false,
         }
@@ -92,9 +92,16 @@ struct Checker<'a> {
 }
 
 fn check_bindings(set: &SyntaxNode, out: &mut Vec<Diagnostic>) {
-    let mut checker = Checker { nodes: Vec::new(), out };
+    let mut checker = Checker {
+        nodes: Vec::new(),
+        out,
+    };
     let root = checker.new_node();
-    let mut frames = vec![Frame { entries: entries(set), target: root, prefix: Vec::new() }];
+    let mut frames = vec![Frame {
+        entries: entries(set),
+        target: root,
+        prefix: Vec::new(),
+    }];
     while let Some(frame) = frames.last_mut() {
         let Some(entry) = frame.entries.next() else {
             frames.pop();
@@ -134,10 +141,17 @@ impl Checker<'_> {
 
     /// Adds one entry to node `target`; returns the frame of a set literal
     /// to add next (merged, new, or detached after an error).
-    fn add_entry(&mut self, entry: &SyntaxNode, target: usize, mut path: Vec<String>) -> Option<Frame> {
+    fn add_entry(
+        &mut self,
+        entry: &SyntaxNode,
+        target: usize,
+        mut path: Vec<String>,
+    ) -> Option<Frame> {
         if let Some(inherit) = ast::Inherit::cast(entry.clone()) {
             for attr in inherit.attrs() {
-                let Some((name, range)) = static_name(&attr) else { continue };
+                let Some((name, range)) = static_name(&attr) else {
+                    continue;
+                };
                 path.push(name.clone());
                 match self.nodes[target].get(&name) {
                     Some(slot) => {
@@ -155,11 +169,15 @@ impl Checker<'_> {
 
         let entry = ast::AttrpathValue::cast(entry.clone())?;
         let literal = set_literal(entry.value());
-        let attrs: Vec<ast::Attr> = entry.attrpath().map(|p| p.attrs().collect()).unwrap_or_default();
+        let attrs: Vec<ast::Attr> = entry
+            .attrpath()
+            .map(|p| p.attrs().collect())
+            .unwrap_or_default();
         let start = attrs.first().map(|a| a.syntax().text_range().start());
         // `None` once the path leaves the checked tree: after a dynamic name
         // (a fresh set C++ Nix never compares) or after an error.
         let mut current = Some(target);
+        let mut fresh = false;
         for (i, attr) in attrs.iter().enumerate() {
             let last = i + 1 == attrs.len();
             let Some(node) = current else { break };
@@ -169,7 +187,9 @@ impl Checker<'_> {
             };
             let range = TextRange::new(start.unwrap_or(name_range.start()), name_range.end());
             path.push(name.clone());
-            let existing = self.nodes[node].get(&name).map(|slot| (slot.range, slot.set));
+            let existing = self.nodes[node]
+                .get(&name)
+                .map(|slot| (slot.range, slot.set));
             match (existing, last, &literal) {
                 // Through, or merging into, an attribute set.
                 (Some((_, Some(set))), false, _) | (Some((_, Some(set))), true, Some(_)) => {
@@ -182,10 +202,30 @@ impl Checker<'_> {
                     current = None;
                     break;
                 }
-                (None, false, _) | (None, true, Some(_)) => {
+                (None, false, _) => {
                     let set = self.new_node();
-                    self.nodes[node].insert(name, Slot { range, set: Some(set) });
+                    self.nodes[node].insert(
+                        name,
+                        Slot {
+                            range,
+                            set: Some(set),
+                        },
+                    );
                     current = Some(set);
+                }
+                // A literal defining a new attribute: C++ Nix checked its
+                // entries on their own before, so their paths start afresh.
+                (None, true, Some(_)) => {
+                    let set = self.new_node();
+                    self.nodes[node].insert(
+                        name,
+                        Slot {
+                            range,
+                            set: Some(set),
+                        },
+                    );
+                    current = Some(set);
+                    fresh = true;
                 }
                 (None, true, None) => {
                     self.nodes[node].insert(name, Slot { range, set: None });
@@ -198,10 +238,15 @@ impl Checker<'_> {
         // stopped, in a fresh set with its own paths.
         let literal = literal?;
         let (target, prefix) = match current {
-            Some(set) => (set, path),
+            Some(set) if !fresh => (set, path),
+            Some(set) => (set, Vec::new()),
             None => (self.new_node(), Vec::new()),
         };
-        Some(Frame { entries: entries(&literal), target, prefix })
+        Some(Frame {
+            entries: entries(&literal),
+            target,
+            prefix,
+        })
     }
 }
 
@@ -214,7 +259,9 @@ fn check_formals(pattern: &SyntaxNode, out: &mut Vec<Diagnostic>) {
             NODE_PAT_BIND => ast::PatBind::cast(child).and_then(|b| b.ident()),
             _ => None,
         };
-        let Some(token) = ident.and_then(|i| i.ident_token()) else { continue };
+        let Some(token) = ident.and_then(|i| i.ident_token()) else {
+            continue;
+        };
         let name = token.text().to_owned();
         match seen.get(&name) {
             Some(&first) => out.push(

@@ -62,15 +62,18 @@ pub(super) fn check(resolution: &NameResolution, out: &mut Vec<Diagnostic>) {
         }
         let used = referenced[id.index()];
         let (code, message) = match def.kind {
-            DefinitionKind::LetBinding | DefinitionKind::LegacyLetBinding if !live[id.index()] => {
-                (DiagnosticCode::UnusedLetBinding, format!("unused let binding '{}'", def.name))
-            }
-            DefinitionKind::Parameter if !used => {
-                (DiagnosticCode::UnusedFormal, format!("unused function argument '{}'", def.name))
-            }
-            DefinitionKind::Formal if !used && !bind_used[def.scope.index()] => {
-                (DiagnosticCode::UnusedFormal, format!("unused formal argument '{}'", def.name))
-            }
+            DefinitionKind::LetBinding | DefinitionKind::LegacyLetBinding if !live[id.index()] => (
+                DiagnosticCode::UnusedLetBinding,
+                format!("unused let binding '{}'", def.name),
+            ),
+            DefinitionKind::Parameter if !used => (
+                DiagnosticCode::UnusedFormal,
+                format!("unused function argument '{}'", def.name),
+            ),
+            DefinitionKind::Formal if !used && !bind_used[def.scope.index()] => (
+                DiagnosticCode::UnusedFormal,
+                format!("unused formal argument '{}'", def.name),
+            ),
             DefinitionKind::PatternBind if !used => (
                 DiagnosticCode::UnusedFormal,
                 format!("unused argument set binding '{}'", def.name),
@@ -113,10 +116,22 @@ enum State {
 fn live_let_bindings(resolution: &NameResolution) -> Vec<bool> {
     let graph = &resolution.liveness;
     let nodes = graph.node_count;
-    let refs_by_owner = Groups::new(nodes, graph.reference_owner.iter().copied().enumerate().map(|(r, o)| (o, r)));
+    let refs_by_owner = Groups::new(
+        nodes,
+        graph
+            .reference_owner
+            .iter()
+            .copied()
+            .enumerate()
+            .map(|(r, o)| (o, r)),
+    );
     let bindings_by_owner = Groups::new(
         nodes,
-        graph.binding_nodes.iter().enumerate().filter_map(|(def, n)| n.map(|n| (n.owner, def))),
+        graph
+            .binding_nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(def, n)| n.map(|n| (n.owner, def))),
     );
 
     let mut walk = Walk {
@@ -130,8 +145,12 @@ fn live_let_bindings(resolution: &NameResolution) -> Vec<bool> {
         while let Some(node) = walk.stack.pop() {
             for reference in refs_by_owner.get(node) {
                 let id = ReferenceId::from_index(reference);
-                let Resolution::Definition(def) = resolution.reference(id).resolution else { continue };
-                let Some(Some(binding)) = graph.binding_nodes.get(def.index()) else { continue };
+                let Resolution::Definition(def) = resolution.reference(id).resolution else {
+                    continue;
+                };
+                let Some(Some(binding)) = graph.binding_nodes.get(def.index()) else {
+                    continue;
+                };
                 if walk.state[def.index()] == State::Unknown {
                     walk.state[def.index()] = State::Live;
                     walk.activate(binding.value, &bindings_by_owner);
@@ -140,8 +159,11 @@ fn live_let_bindings(resolution: &NameResolution) -> Vec<bool> {
         }
         // Everything reachable is found: the remaining candidates are dead.
         // Walk their values as if live, without reviving anything decided.
-        let dead: Vec<usize> =
-            walk.candidates.drain(..).filter(|&d| walk.state[d] == State::Unknown).collect();
+        let dead: Vec<usize> = walk
+            .candidates
+            .drain(..)
+            .filter(|&d| walk.state[d] == State::Unknown)
+            .collect();
         if dead.is_empty() {
             break;
         }
@@ -182,8 +204,10 @@ struct Groups {
 
 impl Groups {
     fn new(keys: usize, pairs: impl Iterator<Item = (u32, usize)>) -> Groups {
-        let pairs: Vec<(usize, usize)> =
-            pairs.map(|(k, v)| (k as usize, v)).filter(|&(k, _)| k < keys).collect();
+        let pairs: Vec<(usize, usize)> = pairs
+            .map(|(k, v)| (k as usize, v))
+            .filter(|&(k, _)| k < keys)
+            .collect();
         let mut starts = vec![0usize; keys + 1];
         for &(key, _) in &pairs {
             starts[key + 1] += 1;
