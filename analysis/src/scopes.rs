@@ -30,7 +30,7 @@
 
 use std::collections::HashMap;
 
-use rnix::SyntaxKind::{self, *};
+use rnix::SyntaxKind::*;
 use rnix::ast;
 use rowan::ast::AstNode;
 use tvix_syntax::{Parse, SyntaxNode, TextRange, TextSize, globals::is_global};
