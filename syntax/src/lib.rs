@@ -13,6 +13,7 @@
 //! disk or editors. It performs no IO and never panics on any input.
 
 pub mod ast_ext;
+pub mod exact;
 pub mod globals;
 mod line_index;
 mod parse;

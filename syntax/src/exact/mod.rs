@@ -1,0 +1,65 @@
+//! The C++-Nix-exact parser front end.
+//!
+//! rnix's lossless tree serves the IDE; this module answers a different
+//! question: what does C++ Nix make of this text? It has its own lexer
+//! (C++ Nix's flex rules) and a recursive-descent parser over C++ Nix's
+//! bison grammar, builds the desugared [`Expr`] tree C++ Nix builds, runs
+//! the checks C++ Nix runs while parsing (duplicate attributes and formals,
+//! undefined variables), and reports failures with C++ Nix's exact
+//! messages ([`ParseFailure::render`]).
+//!
+//! Entry point: [`parse`]. Printing: `Display` for [`Expr`] gives the
+//! `nix-instantiate --parse` form. Error excerpts: [`render`].
+//!
+//! Invariant: no IO (the base directory and home directory come in through
+//! [`ParseContext`]), no panics on any input, bounded recursion.
+
+mod binds;
+mod error;
+mod expr;
+mod lexer;
+mod parser;
+mod print;
+pub mod render;
+mod scope;
+mod strings;
+mod token;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::ParseFailure;
+pub use expr::{
+    AttrDef, AttrKind, AttrName, Attrs, BinOp, DynamicAttrDef, Expr, Formal, Formals, Lambda,
+    StrPart,
+};
+pub use print::{format_float, print_identifier, quote_string};
+
+/// What a parse needs to know about its surroundings.
+#[derive(Clone, Copy, Debug)]
+pub struct ParseContext<'a> {
+    /// How positions name the source: "«stdin»", "«string»", or a file path.
+    pub source_name: &'a str,
+    /// Directory that relative path literals resolve against (absolute, no
+    /// trailing slash).
+    pub base_dir: &'a str,
+    /// Value of $HOME for `~/` paths; `None` makes `~/` paths an error like
+    /// C++ Nix's in pure mode.
+    pub home: Option<&'a str>,
+}
+
+/// Parses `src` exactly as C++ Nix does, including its parse-time checks.
+pub fn parse(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
+    let mut parser = parser::Parser::new(src, ctx);
+    let result = parser.parse_root().and_then(|e| match scope::check(&e) {
+        Ok(()) => Ok(e),
+        Err((name, pos)) => Err(ParseFailure::at(
+            format!("undefined variable '{}'", print_identifier(&name)),
+            pos.into(),
+        )),
+    });
+    result.map_err(|mut f| {
+        f.source_name = ctx.source_name.to_string();
+        f
+    })
+}
