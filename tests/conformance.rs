@@ -8,6 +8,9 @@
 //!   `<scratch>/work`. `nix-instantiate --parse -` becomes `tvix parse -`,
 //!   `nix-instantiate --eval …` becomes `tvix eval …`, and any other
 //!   `nix-instantiate …` becomes `tvix instantiate …`, other flags unchanged.
+//! - Each case gets a cleared environment: `PATH`, the README's variables
+//!   (`TEST_VAR=foo`, `NIX_PATH` and `HOME` per category, …) and `NIX_CONFIG`
+//!   carrying the upstream test settings (`show-trace`, experimental features).
 //! - Cases run in parallel (two threads per core), each killed after
 //!   `$TVIX_CONFORMANCE_TIMEOUT` seconds (default 10).
 //! - The summary gives one line per category with the weaker verdicts of
@@ -46,6 +49,7 @@ fn nix_language_conformance() {
         Some(dir) => PathBuf::from(dir),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/nix-lang"),
     };
+    let corpus_dir = corpus_dir.canonicalize().unwrap_or(corpus_dir);
     if !corpus_dir.is_dir() {
         say(&format!(
             "conformance: SKIPPED, no corpus at {} (set TVIX_CONFORMANCE_DIR to the nix-lang directory)",
