@@ -123,7 +123,7 @@ impl Parser<'_, '_> {
             cur = match name {
                 AttrName::Static(name) => {
                     if cur.get(&name).is_none() {
-                        let nested = Expr::Attrs(Box::new(Attrs::default()));
+                        let nested = Expr::Attrs(Box::default());
                         cur.insert(
                             name.clone(),
                             AttrDef {
@@ -145,7 +145,7 @@ impl Parser<'_, '_> {
                 AttrName::Dynamic(name) => {
                     cur.dynamic.push(DynamicAttrDef {
                         name,
-                        value: Expr::Attrs(Box::new(Attrs::default())),
+                        value: Expr::Attrs(Box::default()),
                         pos,
                     });
                     match cur.dynamic.last_mut().map(|d| &mut d.value) {

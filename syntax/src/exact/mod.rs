@@ -48,8 +48,32 @@ pub struct ParseContext<'a> {
     pub home: Option<&'a str>,
 }
 
+/// Stack for the parsing thread: recursion is bounded by the parser's
+/// depth limit, and this leaves room for it even in debug builds.
+const PARSER_STACK: usize = 256 * 1024 * 1024;
+
 /// Parses `src` exactly as C++ Nix does, including its parse-time checks.
 pub fn parse(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
+    // Run on a thread with a known, large stack so that the nesting limit,
+    // not the caller's stack size, decides how deep input may nest. The
+    // memory is only reserved, not touched, unless the input nests deeply.
+    let spawned = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("tvix-exact-parser".into())
+            .stack_size(PARSER_STACK)
+            .spawn_scoped(scope, || parse_here(src, ctx))
+            .ok()
+            .map(|handle| handle.join())
+    });
+    match spawned {
+        Some(Ok(result)) => result,
+        // Thread creation failed (or, impossibly, the parser panicked):
+        // parse on this thread instead.
+        _ => parse_here(src, ctx),
+    }
+}
+
+fn parse_here(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
     let mut parser = parser::Parser::new(src, ctx);
     let result = parser.parse_root().and_then(|e| match scope::check(&e) {
         Ok(()) => Ok(e),

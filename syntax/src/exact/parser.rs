@@ -40,7 +40,7 @@ pub(crate) struct Parser<'s, 'c> {
 enum Assoc {
     Left,
     Right,
-    NonAssoc,
+    Neither,
 }
 
 /// Precedence levels from parser.y (higher binds tighter); 7 is `!`, 12
@@ -51,13 +51,13 @@ fn binary_op(kind: Tok) -> Option<(u8, Assoc)> {
         Impl => (1, Assoc::Right),
         Or => (2, Assoc::Left),
         And => (3, Assoc::Left),
-        Eq | NEq => (4, Assoc::NonAssoc),
-        Lt | Gt | Leq | Geq => (5, Assoc::NonAssoc),
+        Eq | NEq => (4, Assoc::Neither),
+        Lt | Gt | Leq | Geq => (5, Assoc::Neither),
         Update => (6, Assoc::Right),
         Plus | Minus => (8, Assoc::Left),
         Star | Slash => (9, Assoc::Left),
         Concat => (10, Assoc::Right),
-        Question => (11, Assoc::NonAssoc),
+        Question => (11, Assoc::Neither),
         _ => return None,
     })
 }
@@ -332,7 +332,7 @@ impl<'s, 'c> Parser<'s, 'c> {
                 prec + 1
             })?;
             lhs = combine(kind, pos, lhs, lhs_start, rhs, rhs_start);
-            if assoc == Assoc::NonAssoc
+            if assoc == Assoc::Neither
                 && let Some((next, _)) = binary_op(self.kind()?)
                 && next == prec
             {
