@@ -28,7 +28,7 @@
 //! through one map from name to its stack of visible bindings, so resolving
 //! is linear in the size of the file.
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap;
 
 use rnix::SyntaxKind::*;
 use rnix::ast;
@@ -332,7 +332,7 @@ struct Resolver {
     withs: Vec<With>,
     liveness: LivenessGraph,
     /// For each name, the definitions currently in scope, innermost last.
-    visible: HashMap<String, Vec<DefinitionId>>,
+    visible: FxHashMap<String, Vec<DefinitionId>>,
     with_stack: Vec<WithId>,
     tasks: Vec<Task>,
 }
@@ -340,7 +340,7 @@ struct Resolver {
 /// Definitions being collected for one new scope, one per name.
 struct ScopeBuilder {
     scope: ScopeId,
-    by_name: HashMap<String, DefinitionId>,
+    by_name: FxHashMap<String, DefinitionId>,
     order: Vec<DefinitionId>,
 }
 
@@ -474,7 +474,7 @@ impl Resolver {
         self.scope_definitions.push(Vec::new());
         ScopeBuilder {
             scope,
-            by_name: HashMap::new(),
+            by_name: FxHashMap::default(),
             order: Vec::new(),
         }
     }
@@ -560,7 +560,7 @@ impl Resolver {
             )
         };
         // The value owner of each definition that has one.
-        let mut value_owner: HashMap<DefinitionId, u32> = HashMap::new();
+        let mut value_owner: FxHashMap<DefinitionId, u32> = FxHashMap::default();
         // Visits to run inside the new scope, in source order.
         let mut inside: Vec<(SyntaxNode, u32)> = Vec::new();
         let mut body = None;

@@ -10,36 +10,92 @@
 //! or`), a list element (`[ (x: x) or ]`) or the default of a selection
 //! (`a.b or (x: x) or`).
 
-use rnix::SyntaxKind::*;
+use rnix::SyntaxKind::{self, *};
 use rnix::ast;
 use rowan::ast::AstNode;
+use rowan::{GreenNodeData, NodeOrToken};
 use tvix_syntax::ast_ext::is_trivia;
-use tvix_syntax::{SyntaxNode, TextRange};
+use tvix_syntax::{SyntaxNode, TextRange, TextSize};
 
 use crate::{Diagnostic, DiagnosticCode};
 
 /// Reports deprecated syntax.
-pub(super) fn check(root: &SyntaxNode, out: &mut Vec<Diagnostic>) {
-    for element in root.descendants_with_tokens() {
-        match element {
-            rowan::NodeOrToken::Token(token) if token.kind() == TOKEN_URI => {
+///
+/// The scan walks the green tree, which is much cheaper than materializing
+/// a red node for every token; the rare hits are then looked up as red
+/// nodes.
+pub(super) fn check(parse: &tvix_syntax::Parse, out: &mut Vec<Diagnostic>) {
+    let root = parse.syntax();
+    let mut candidates = Vec::new();
+    let mut stack = vec![(parse.green().children(), TextSize::from(0))];
+    while let Some((children, offset)) = stack.last_mut() {
+        let Some(child) = children.next() else {
+            stack.pop();
+            continue;
+        };
+        let start = *offset;
+        *offset += child.text_len();
+        match child {
+            NodeOrToken::Token(token) if token.kind() == raw(TOKEN_URI) => {
                 out.push(Diagnostic::new(
                     DiagnosticCode::DeprecatedUrlLiteral,
-                    token.text_range(),
+                    TextRange::at(start, token.text_len()),
                     format!(
                         "URL literals are deprecated; write a string instead: \"{}\"",
                         token.text()
                     ),
                 ));
             }
-            rowan::NodeOrToken::Node(node) => match node.kind() {
-                NODE_LEGACY_LET => legacy_let(&node, out),
-                NODE_APPLY => cursed_or(&node, out),
-                _ => {}
-            },
-            rowan::NodeOrToken::Token(_) => {}
+            NodeOrToken::Token(_) => {}
+            NodeOrToken::Node(node) => {
+                let kind = node.kind();
+                if kind == raw(NODE_LEGACY_LET) || (kind == raw(NODE_APPLY) && is_or_call(node)) {
+                    let kind = <rnix::NixLanguage as rowan::Language>::kind_from_raw(kind);
+                    candidates.push((TextRange::at(start, node.text_len()), kind));
+                }
+                stack.push((node.children(), start));
+            }
         }
     }
+    for (range, kind) in candidates {
+        let Some(node) = node_at(&root, range, kind) else {
+            continue;
+        };
+        match node.kind() {
+            NODE_LEGACY_LET => legacy_let(&node, out),
+            NODE_APPLY => cursed_or(&node, out),
+            _ => {}
+        }
+    }
+}
+
+fn raw(kind: SyntaxKind) -> rowan::SyntaxKind {
+    rowan::SyntaxKind(kind as u16)
+}
+
+/// Whether a green `NODE_APPLY` ends in the identifier `or`.
+fn is_or_call(apply: &GreenNodeData) -> bool {
+    let trivia = [raw(TOKEN_WHITESPACE), raw(TOKEN_COMMENT)];
+    let last = apply.children().rfind(|c| !trivia.contains(&c.kind()));
+    let Some(NodeOrToken::Node(ident)) = last else {
+        return false;
+    };
+    ident.kind() == raw(NODE_IDENT)
+        && ident
+            .children()
+            .any(|t| matches!(t, NodeOrToken::Token(t) if t.text() == "or"))
+}
+
+/// The red node of `kind` spanning exactly `range`.
+fn node_at(root: &SyntaxNode, range: TextRange, kind: SyntaxKind) -> Option<SyntaxNode> {
+    let covering = match root.covering_element(range) {
+        NodeOrToken::Node(node) => node,
+        NodeOrToken::Token(token) => token.parent()?,
+    };
+    covering
+        .ancestors()
+        .take_while(|n| n.text_range() == range)
+        .find(|n| n.kind() == kind)
 }
 
 fn legacy_let(node: &SyntaxNode, out: &mut Vec<Diagnostic>) {

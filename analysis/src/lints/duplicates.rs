@@ -17,7 +17,7 @@
 //! enclosing set (it may be merged into it), every other set and `let` on
 //! its own, so each entry is looked at once.
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap;
 
 use rnix::SyntaxKind::*;
 use rnix::ast;
@@ -78,16 +78,26 @@ struct Slot {
     set: Option<usize>,
 }
 
+/// A set of the tree being built.
+#[derive(Default)]
+struct SetNode {
+    attrs: FxHashMap<String, Slot>,
+    /// The set this one is an attribute of, and its name there; `None` for
+    /// the checked set itself and for detached sets.
+    parent: Option<(usize, String)>,
+}
+
 /// A set's entries being added to a node of the tree.
 struct Frame {
     entries: std::vec::IntoIter<SyntaxNode>,
     target: usize,
-    /// The path of `target` from the set being checked.
-    prefix: Vec<String>,
+    /// The node paths in messages start from: C++ Nix checks a literal's
+    /// own entries before merging it, so their paths start at the literal.
+    base: usize,
 }
 
 struct Checker<'a> {
-    nodes: Vec<HashMap<String, Slot>>,
+    nodes: Vec<SetNode>,
     out: &'a mut Vec<Diagnostic>,
 }
 
@@ -96,19 +106,19 @@ fn check_bindings(set: &SyntaxNode, out: &mut Vec<Diagnostic>) {
         nodes: Vec::new(),
         out,
     };
-    let root = checker.new_node();
+    let root = checker.new_node(None);
     let mut frames = vec![Frame {
         entries: entries(set),
         target: root,
-        prefix: Vec::new(),
+        base: root,
     }];
     while let Some(frame) = frames.last_mut() {
         let Some(entry) = frame.entries.next() else {
             frames.pop();
             continue;
         };
-        let (target, prefix) = (frame.target, frame.prefix.clone());
-        if let Some(next) = checker.add_entry(&entry, target, prefix) {
+        let (target, base) = (frame.target, frame.base);
+        if let Some(next) = checker.add_entry(&entry, target, base) {
             frames.push(next);
         }
     }
@@ -123,12 +133,38 @@ fn entries(set: &SyntaxNode) -> std::vec::IntoIter<SyntaxNode> {
 }
 
 impl Checker<'_> {
-    fn new_node(&mut self) -> usize {
-        self.nodes.push(HashMap::new());
+    fn new_node(&mut self, parent: Option<(usize, String)>) -> usize {
+        self.nodes.push(SetNode {
+            attrs: FxHashMap::default(),
+            parent,
+        });
         self.nodes.len() - 1
     }
 
-    fn duplicate(&mut self, path: &[String], range: TextRange, first: TextRange) {
+    /// The names leading from `base` down to `node`.
+    fn path(&self, base: usize, mut node: usize) -> Vec<String> {
+        let mut path = Vec::new();
+        while node != base {
+            let Some((parent, name)) = &self.nodes[node].parent else {
+                break;
+            };
+            path.push(name.clone());
+            node = *parent;
+        }
+        path.reverse();
+        path
+    }
+
+    /// Reports `names` (a path below `node`) as already defined at `first`.
+    fn duplicate(
+        &mut self,
+        (base, node): (usize, usize),
+        names: &[&str],
+        range: TextRange,
+        first: TextRange,
+    ) {
+        let mut path = self.path(base, node);
+        path.extend(names.iter().map(|n| (*n).to_owned()));
         self.out.push(
             Diagnostic::new(
                 DiagnosticCode::DuplicateAttribute,
@@ -141,28 +177,23 @@ impl Checker<'_> {
 
     /// Adds one entry to node `target`; returns the frame of a set literal
     /// to add next (merged, new, or detached after an error).
-    fn add_entry(
-        &mut self,
-        entry: &SyntaxNode,
-        target: usize,
-        mut path: Vec<String>,
-    ) -> Option<Frame> {
+    fn add_entry(&mut self, entry: &SyntaxNode, target: usize, base: usize) -> Option<Frame> {
         if let Some(inherit) = ast::Inherit::cast(entry.clone()) {
             for attr in inherit.attrs() {
                 let Some((name, range)) = static_name(&attr) else {
                     continue;
                 };
-                path.push(name.clone());
-                match self.nodes[target].get(&name) {
+                match self.nodes[target].attrs.get(&name) {
                     Some(slot) => {
                         let first = slot.range;
-                        self.duplicate(&path, range, first);
+                        self.duplicate((base, target), &[&name], range, first);
                     }
                     None => {
-                        self.nodes[target].insert(name, Slot { range, set: None });
+                        self.nodes[target]
+                            .attrs
+                            .insert(name, Slot { range, set: None });
                     }
                 }
-                path.pop();
             }
             return None;
         }
@@ -178,6 +209,8 @@ impl Checker<'_> {
         // (a fresh set C++ Nix never compares) or after an error.
         let mut current = Some(target);
         let mut fresh = false;
+        // The static names of this path so far, for messages.
+        let mut names: Vec<String> = Vec::new();
         for (i, attr) in attrs.iter().enumerate() {
             let last = i + 1 == attrs.len();
             let Some(node) = current else { break };
@@ -186,73 +219,62 @@ impl Checker<'_> {
                 break;
             };
             let range = TextRange::new(start.unwrap_or(name_range.start()), name_range.end());
-            path.push(name.clone());
             let existing = self.nodes[node]
+                .attrs
                 .get(&name)
                 .map(|slot| (slot.range, slot.set));
             match (existing, last, &literal) {
                 // Through, or merging into, an attribute set.
                 (Some((_, Some(set))), false, _) | (Some((_, Some(set))), true, Some(_)) => {
                     current = Some(set);
+                    names.push(name);
                 }
                 // C++ Nix names the path up to the clash: `a = 1; a.b = 2;`
                 // reports 'a'.
                 (Some((first, _)), _, _) => {
-                    self.duplicate(&path, range, first);
+                    names.push(name);
+                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                    self.duplicate((base, target), &names, range, first);
                     current = None;
                     break;
                 }
-                (None, false, _) => {
-                    let set = self.new_node();
-                    self.nodes[node].insert(
-                        name,
-                        Slot {
-                            range,
-                            set: Some(set),
-                        },
-                    );
-                    current = Some(set);
-                }
-                // A literal defining a new attribute: C++ Nix checked its
-                // entries on their own before, so their paths start afresh.
-                (None, true, Some(_)) => {
-                    let set = self.new_node();
-                    self.nodes[node].insert(
-                        name,
-                        Slot {
-                            range,
-                            set: Some(set),
-                        },
-                    );
-                    current = Some(set);
-                    fresh = true;
-                }
-                (None, true, None) => {
-                    self.nodes[node].insert(name, Slot { range, set: None });
-                    current = None;
+                (None, _, literal) => {
+                    let value_is_set = !last || literal.is_some();
+                    let set = value_is_set.then(|| self.new_node(Some((node, name.clone()))));
+                    self.nodes[node]
+                        .attrs
+                        .insert(name.clone(), Slot { range, set });
+                    current = set;
+                    // A literal defining a new attribute: C++ Nix checked its
+                    // entries on their own before.
+                    fresh = last;
+                    names.push(name);
                 }
             }
         }
 
         // A literal's own entries are checked even where C++ Nix would have
-        // stopped, in a fresh set with its own paths.
+        // stopped, in a detached set with its own paths.
         let literal = literal?;
-        let (target, prefix) = match current {
-            Some(set) if !fresh => (set, path),
-            Some(set) => (set, Vec::new()),
-            None => (self.new_node(), Vec::new()),
+        let (target, base) = match current {
+            Some(set) if fresh => (set, set),
+            Some(set) => (set, base),
+            None => {
+                let detached = self.new_node(None);
+                (detached, detached)
+            }
         };
         Some(Frame {
             entries: entries(&literal),
             target,
-            prefix,
+            base,
         })
     }
 }
 
 /// `{ a, a }:` and `a@{ a }:`: every later occurrence of a name.
 fn check_formals(pattern: &SyntaxNode, out: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<String, TextRange> = HashMap::new();
+    let mut seen: FxHashMap<String, TextRange> = FxHashMap::default();
     for child in pattern.children() {
         let ident = match child.kind() {
             NODE_PAT_ENTRY => ast::PatEntry::cast(child).and_then(|e| e.ident()),

@@ -22,6 +22,6 @@ pub(crate) fn lint(parse: &tvix_syntax::Parse) -> Vec<Diagnostic> {
     undefined::check(&resolution, &mut diagnostics);
     unused::check(&resolution, &mut diagnostics);
     duplicates::check(&root, &mut diagnostics);
-    deprecated::check(&root, &mut diagnostics);
+    deprecated::check(parse, &mut diagnostics);
     diagnostics
 }
