@@ -29,12 +29,21 @@ pub(crate) struct Lexer<'s> {
     /// Start of the last matched text, which flex reports for errors at the
     /// end of input inside a path.
     last_begin: usize,
+    /// End of the run of path characters last scanned (and of scheme
+    /// characters), so that a long run lexed as many short tokens (e.g.
+    /// `a.b.c…` or `---…`) is scanned once, not once per token.
+    path_run: (usize, usize),
+    scheme_run: (usize, usize),
 }
 
 type LexResult = Result<Token, ParseFailure>;
 
 fn is_path_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'+')
+}
+
+fn is_scheme_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
 }
 
 fn is_id_start(b: u8) -> bool {
@@ -103,7 +112,24 @@ impl<'s> Lexer<'s> {
             pos: 0,
             stack: vec![Mode::Initial],
             last_begin: 0,
+            path_run: (usize::MAX, 0),
+            scheme_run: (usize::MAX, 0),
         }
+    }
+
+    /// Length of the run of bytes satisfying `pred` starting at `p`,
+    /// reusing the cached run when `p` lies inside it.
+    fn run_len(
+        &self,
+        cache: (usize, usize),
+        p: usize,
+        pred: fn(u8) -> bool,
+    ) -> ((usize, usize), usize) {
+        if cache.0 <= p && p <= cache.1 {
+            return (cache, cache.1 - p);
+        }
+        let n = self.src[p..].iter().take_while(|&&b| pred(b)).count();
+        ((p, p + n), n)
     }
 
     fn mode(&self) -> Mode {
@@ -220,14 +246,18 @@ impl<'s> Lexer<'s> {
             };
             consider(len, Rule::IndOpen);
         }
-        let seg = match_path_seg(rest);
+        let (cache, path_chars) = self.run_len(self.path_run, p, is_path_char);
+        self.path_run = cache;
+        let (cache, scheme_chars) = self.run_len(self.scheme_run, p, is_scheme_char);
+        self.scheme_run = cache;
+        let seg = match_path_seg_after(rest, path_chars);
         if seg > 0 && rest[seg..].starts_with(b"${") {
             consider(seg + 2, Rule::PathSegInterp);
         }
         if rest.starts_with(b"~/${") {
             consider(4, Rule::HPathStartInterp);
         }
-        consider(match_path(rest), Rule::Path);
+        consider(match_path_after(rest, path_chars), Rule::Path);
         if c == b'~' {
             let segments = match_path_segments(&rest[1..]);
             if segments > 0 {
@@ -235,7 +265,7 @@ impl<'s> Lexer<'s> {
             }
         }
         consider(match_spath(rest), Rule::SPath);
-        consider(match_uri(rest), Rule::Uri);
+        consider(match_uri_after(rest, scheme_chars), Rule::Uri);
 
         let (len, rule) = best;
         let end = p + len;
@@ -636,7 +666,11 @@ fn match_path_segments(s: &[u8]) -> usize {
 
 /// `{PATH_CHAR}*(\/{PATH_CHAR}+)+\/?`
 fn match_path(s: &[u8]) -> usize {
-    let n = s.iter().take_while(|&&b| is_path_char(b)).count();
+    match_path_after(s, s.iter().take_while(|&&b| is_path_char(b)).count())
+}
+
+/// [`match_path`] given the length `n` of the leading path-character run.
+fn match_path_after(s: &[u8], n: usize) -> usize {
     match match_path_segments(&s[n..]) {
         0 => 0,
         m => n + m,
@@ -645,7 +679,11 @@ fn match_path(s: &[u8]) -> usize {
 
 /// `{PATH_CHAR}*\/`
 fn match_path_seg(s: &[u8]) -> usize {
-    let n = s.iter().take_while(|&&b| is_path_char(b)).count();
+    match_path_seg_after(s, s.iter().take_while(|&&b| is_path_char(b)).count())
+}
+
+/// [`match_path_seg`] given the length `n` of the leading path-character run.
+fn match_path_seg_after(s: &[u8], n: usize) -> usize {
     if s.get(n) == Some(&b'/') { n + 1 } else { 0 }
 }
 
@@ -670,14 +708,12 @@ fn match_spath(s: &[u8]) -> usize {
 }
 
 /// `[a-zA-Z][a-zA-Z0-9\+\-\.]*\:[a-zA-Z0-9\%\/\?\:\@\&\=\+\$\,\-\_\.\!\~\*\']+`
-fn match_uri(s: &[u8]) -> usize {
+/// (`scheme_chars`: length of the leading run of scheme characters.)
+fn match_uri_after(s: &[u8], scheme_chars: usize) -> usize {
     if !s.first().is_some_and(|b| b.is_ascii_alphabetic()) {
         return 0;
     }
-    let scheme = 1 + s[1..]
-        .iter()
-        .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
-        .count();
+    let scheme = scheme_chars;
     if s.get(scheme) != Some(&b':') {
         return 0;
     }
