@@ -20,6 +20,10 @@
 //!   ratchet are only reported.
 //! - `TVIX_CONFORMANCE_BLESS=1` rewrites the ratchet with the current
 //!   passing set instead of checking it.
+//! - `TVIX_CONFORMANCE_BIN=<path>` runs another program with the same
+//!   `tvix`-style arguments instead of this build (e.g. a wrapper around
+//!   C++ Nix: `tests/conformance/nix-oracle.sh` checks the harness against
+//!   the README's published Nix 2.8 results).
 //! - `TVIX_CONFORMANCE_FILTER=<substring>` runs only the tests whose name
 //!   contains it and shows what differed for each failure (no blessing).
 
@@ -104,7 +108,18 @@ fn nix_language_conformance() {
         timeout.as_secs_f64()
     ));
     let started = Instant::now();
-    let bin = Path::new(env!("CARGO_BIN_EXE_tvix"));
+    // Resolved here: a relative path would otherwise be looked up from the
+    // cases' working directory.
+    let bin = match std::env::var_os("TVIX_CONFORMANCE_BIN") {
+        Some(path) => PathBuf::from(&path).canonicalize().unwrap_or_else(|e| {
+            panic!(
+                "conformance: TVIX_CONFORMANCE_BIN={}: {e}",
+                PathBuf::from(&path).display()
+            )
+        }),
+        None => PathBuf::from(env!("CARGO_BIN_EXE_tvix")),
+    };
+    let bin = bin.as_path();
     let cwd = scratch.work.as_os_str().as_encoded_bytes();
     let verdicts: Vec<Verdict> = runner::parallel_map(&cases, threads, |case| {
         let outcome = runner::run(bin, &scratch.work, case, timeout);
