@@ -34,6 +34,14 @@ enum Command {
     /// explicitly are always checked. Exits with 0 when nothing at error
     /// severity was found, 1 otherwise, and 2 on usage errors.
     Check(commands::check::CheckArgs),
+
+    /// Parse a Nix expression and print it the way `nix-instantiate --parse` does.
+    ///
+    /// The expression is printed on one line in C++ Nix's canonical form
+    /// (fully parenthesised, attributes sorted, nested attribute paths
+    /// merged). Parse errors are reported exactly as C++ Nix reports them,
+    /// with exit status 1.
+    Parse(commands::parse::ParseArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +49,7 @@ fn main() -> ExitCode {
     logging::init(cli.verbose);
     let result = match cli.command {
         Command::Check(args) => commands::check::run(args),
+        Command::Parse(args) => commands::parse::run(args),
     };
     match result {
         Ok(code) => code,

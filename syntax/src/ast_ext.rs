@@ -38,10 +38,10 @@ pub fn bound_names(entries: &impl HasEntry) -> Vec<(String, TextRange)> {
         match entry {
             ast::Entry::AttrpathValue(binding) => {
                 let first = binding.attrpath().and_then(|path| path.attrs().next());
-                if let Some(attr) = first {
-                    if let Some(name) = static_attr_name(&attr) {
-                        names.push((name, attr.syntax().text_range()));
-                    }
+                if let Some((attr, name)) =
+                    first.and_then(|a| Some((a.clone(), static_attr_name(&a)?)))
+                {
+                    names.push((name, attr.syntax().text_range()));
                 }
             }
             ast::Entry::Inherit(inherit) => {
