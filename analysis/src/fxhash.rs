@@ -58,3 +58,6 @@ impl Hasher for FxHasher {
         self.hash
     }
 }
+
+/// A `HashSet` using [`FxHasher`].
+pub(crate) type FxHashSet<T> = std::collections::HashSet<T, BuildHasherDefault<FxHasher>>;

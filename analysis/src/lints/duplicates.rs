@@ -24,7 +24,7 @@ use rnix::ast;
 use rowan::ast::AstNode;
 use tvix_syntax::{SyntaxNode, TextRange};
 
-use crate::scopes::static_name;
+use crate::scopes::{set_literal, static_name};
 use crate::{Diagnostic, DiagnosticCode};
 
 /// Reports duplicate attributes in every set and `let`, and duplicate
@@ -56,18 +56,6 @@ fn is_entry_value(set: &SyntaxNode) -> bool {
         }
     }
     false
-}
-
-/// The attribute set literal `expr` is, parentheses removed.
-fn set_literal(expr: Option<ast::Expr>) -> Option<SyntaxNode> {
-    let mut node = expr?.syntax().clone();
-    loop {
-        match node.kind() {
-            NODE_ATTR_SET => return Some(node),
-            NODE_PAREN => node = ast::Paren::cast(node)?.expr()?.syntax().clone(),
-            _ => return None,
-        }
-    }
 }
 
 /// One attribute of the tree being built.

@@ -1,7 +1,7 @@
 //! Static lints over the lossless tree, one file per family.
 //!
 //! Every lint is linear in the size of the file: name-based lints share one
-//! [`scopes::resolve`](crate::scopes::resolve) pass, and the others walk the
+//! [`crate::scopes::resolve`] pass, and the others walk the
 //! tree iteratively, so deeply nested input cannot overflow the stack.
 
 mod deprecated;

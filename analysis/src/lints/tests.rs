@@ -206,6 +206,29 @@ fn dynamic_attributes_of_rec_are_evaluated_inside_it() {
     );
 }
 
+#[test]
+fn merged_rec_sets_share_one_scope() {
+    // C++ Nix merges `a.y` into the first `rec` literal: `y` is in scope
+    // there, and `a.y`'s value sees the `rec` attributes.
+    check("{ a = rec { x = y; }; a.y = 1; }", expect![[r#""#]]);
+    check("{ a = rec { x = 1; }; a.y = x; }", expect![[r#""#]]);
+    check("{ a = rec { x = 1; }; a = { y = x; }; }", expect![[r#""#]]);
+    check(
+        "{ a = rec { }; a.b = 1; }",
+        expect![[r#"
+        unused-rec @ 1:7-1:10: unused `rec`: no attribute of this set refers to another
+    "#]],
+    );
+    // Merged into a set that is not recursive, a `rec` is discarded.
+    check(
+        "{ a.y = 1; a = rec { x = y; }; }",
+        expect![[r#"
+        undefined-variable @ 1:26-1:27: undefined variable 'y'
+    "#]],
+    );
+    check("let a = rec { x = y; }; a.y = 1; in a", expect![[r#""#]]);
+}
+
 // ---- unused let bindings ----------------------------------------------------
 
 #[test]
