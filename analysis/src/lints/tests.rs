@@ -386,6 +386,24 @@ fn nested_withs_all_count_as_used() {
     );
 }
 
+#[test]
+fn with_is_shadowed_by_let_and_inherit_goes_through_with() {
+    check(
+        "let x = 1; in with y; x",
+        expect![[r#"
+        unused-with @ 1:15-1:19: unused `with`: no variable in its body can come from it
+        undefined-variable @ 1:20-1:21: undefined variable 'y'
+    "#]],
+    );
+    check(
+        "with pkgs; let inherit hello; in hello",
+        expect![[r#"
+        undefined-variable @ 1:6-1:10: undefined variable 'pkgs'
+    "#]],
+    );
+    check("pkgs: with pkgs; { inherit hello; }", expect![[r#""#]]);
+}
+
 // ---- duplicates -------------------------------------------------------------
 
 #[test]

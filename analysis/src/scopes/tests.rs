@@ -78,6 +78,24 @@ fn inherit_looks_outside() {
 }
 
 #[test]
+fn api_for_the_language_server() {
+    let text = "let a = 1; in with w; with v; a + a + b";
+    let resolution = resolve(&tvix_syntax::parse(text));
+    let a = resolution.definition_at(TextSize::from(4)).unwrap();
+    assert_eq!(resolution.definition(a).name, "a");
+    let uses: Vec<u32> = resolution
+        .references_to(a)
+        .map(|r| u32::from(resolution.reference(r).range.start()))
+        .collect();
+    assert_eq!(uses, [30, 34]);
+    let b = resolution.reference_at(TextSize::from(38)).unwrap();
+    let Resolution::With(inner) = resolution.reference(b).resolution else {
+        panic!()
+    };
+    assert_eq!(resolution.with_chain(inner).count(), 2);
+}
+
+#[test]
 fn deep_nesting_does_not_overflow() {
     // Deep enough to overflow a recursive walk on this small stack. (The
     // depth stays moderate because dropping a rowan tree is recursive.)
