@@ -47,7 +47,8 @@ pub enum DiagnosticCode {
     DeprecatedUrlLiteral,
     /// The old `let { …; body = …; }` syntax.
     DeprecatedLetAttrset,
-    /// `or` used as an identifier.
+    /// `or` used as a variable where a future Nix will read it differently
+    /// (C++ Nix's "cursed or" warning, e.g. `f (x: x) or`).
     DeprecatedOrIdentifier,
 }
 
