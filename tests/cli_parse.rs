@@ -25,7 +25,10 @@ fn relative_paths_resolve_against_the_file() {
     let file = dir.path().join("sub/f.nix");
     let out = tvix(&["parse", file.to_str().unwrap()], None);
     assert_eq!(out.status, Some(0), "{}", out.stderr);
-    assert_eq!(out.stdout, format!("{}\n", dir.path().join("sub/y.nix").display()));
+    assert_eq!(
+        out.stdout,
+        format!("{}\n", dir.path().join("sub/y.nix").display())
+    );
 }
 
 #[test]
@@ -35,8 +38,16 @@ fn errors_name_the_file_and_exit_one() {
     let out = tvix(&["parse", file.to_str().unwrap()], None);
     assert_eq!(out.status, Some(1));
     assert_eq!(out.stdout, "");
-    assert!(out.stderr.starts_with("error: undefined variable 'y'\n"), "{}", out.stderr);
-    assert!(out.stderr.contains(&format!("at {}:1:4:", file.display())), "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("error: undefined variable 'y'\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("at {}:1:4:", file.display())),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -53,5 +64,9 @@ fn non_utf8_input_is_a_clear_error() {
 fn missing_file_is_a_usage_error() {
     let out = tvix(&["parse", "no/such/file.nix"], None);
     assert_eq!(out.status, Some(2));
-    assert!(out.stderr.contains("could not read 'no/such/file.nix'"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("could not read 'no/such/file.nix'"),
+        "{}",
+        out.stderr
+    );
 }

@@ -87,13 +87,18 @@ struct FileReport {
     findings: Vec<Finding>,
 }
 
+/// Stack size of the checking threads (reserved, touched only when used).
+const WORKER_STACK: usize = tvix_syntax::exact::PARSER_STACK;
+
 /// Runs `tvix check`.
 pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    // Deeply nested input makes parsing and dropping syntax trees recurse
+    // deeply; workers get a stack that the parsers' depth limits fit in.
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK);
     if let Some(threads) = args.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads.max(1))
-            .build_global()?;
+        pool = pool.num_threads(threads.max(1));
     }
+    let pool = pool.build()?;
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -112,22 +117,25 @@ pub fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let writer = termcolor::BufferWriter::stdout(color);
 
-    // Check and render in parallel; print in a stable order afterwards.
-    let outputs: Vec<(FileReport, Vec<u8>)> = sources
-        .par_iter()
-        .map(|source| {
-            let report = check_source(source);
-            let mut buffer = writer.buffer();
-            let rendered = match args.format {
-                Format::Human => render_human(&report, &mut buffer),
-                Format::Json => render_json(&report, &mut buffer),
-            };
-            if let Err(err) = rendered {
-                tracing::error!("could not render diagnostics for {}: {err}", report.name);
-            }
-            (report, buffer.into_inner())
-        })
-        .collect();
+    // Check and render in parallel (inside the pool, so that even a single
+    // file is checked on a big-stack worker); print in a stable order.
+    let outputs: Vec<(FileReport, Vec<u8>)> = pool.install(|| {
+        sources
+            .par_iter()
+            .map(|source| {
+                let report = check_source(source);
+                let mut buffer = writer.buffer();
+                let rendered = match args.format {
+                    Format::Human => render_human(&report, &mut buffer),
+                    Format::Json => render_json(&report, &mut buffer),
+                };
+                if let Err(err) = rendered {
+                    tracing::error!("could not render diagnostics for {}: {err}", report.name);
+                }
+                (report, buffer.into_inner())
+            })
+            .collect()
+    });
 
     let mut stdout = std::io::stdout().lock();
     let (mut errors, mut warnings) = (0usize, 0usize);

@@ -56,7 +56,9 @@ pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
         base_dir: &base_dir,
         home: home.as_deref(),
     };
-    match exact::parse(source, &ctx) {
+    // The expression tree may be deep (long operator chains); print and
+    // drop it on a thread with the parser's stack.
+    let parse_and_print = || match exact::parse_on_current_thread(source, &ctx) {
         Ok(expr) => {
             let mut stdout = std::io::stdout().lock();
             writeln!(stdout, "{expr}")?;
@@ -67,7 +69,16 @@ pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
             eprint!("{}", failure.render(source));
             Ok(ExitCode::from(1))
         }
-    }
+    };
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("tvix-parse".into())
+            .stack_size(exact::PARSER_STACK)
+            .spawn_scoped(scope, parse_and_print)
+            .context("cannot start the parser thread")?
+            .join()
+            .map_err(|_| anyhow::anyhow!("the parser thread panicked"))?
+    })
 }
 
 /// `path` made absolute against `cwd`, lexically (symlinks are kept, as C++

@@ -44,8 +44,28 @@ impl Parse {
     }
 }
 
+/// Brackets nested deeper than this make the parse give up (C++ Nix's own
+/// parser gives up far earlier, so no real file comes close).
+const MAX_BRACKET_DEPTH: usize = 4096;
+
+/// More tokens than this inside one bracket level could nest as deeply as
+/// they are long (`a + a + …`, `f a a …` build left-nested trees), which
+/// would exhaust the stack of whoever builds, walks or drops the tree.
+const MAX_TOKENS_PER_LEVEL: u32 = 500_000;
+
+/// Longest function application (`f a b …`) analysed; rowan's node cache
+/// takes quadratic time in it, and no hand-written code comes near.
+const MAX_APPLICATION_CHAIN: u32 = 2_000;
+
 /// Parses `text` into a lossless tree; never fails, never panics.
+///
+/// Input that would produce a tree too deep to handle safely yields a flat
+/// tree (every token under one error node) with a single error, so that
+/// every consumer stays within its stack.
 pub fn parse(text: &str) -> Parse {
+    if let Some(offset) = excessive_nesting(text) {
+        return flat_parse(text, offset);
+    }
     let parsed = rnix::Root::parse(text);
     let end = TextSize::of(text);
     let mut errors: Vec<SyntaxError> = parsed
@@ -58,6 +78,107 @@ pub fn parse(text: &str) -> Parse {
     Parse {
         green: parsed.syntax().green().to_owned(),
         errors,
+    }
+}
+
+/// Where `text` first nests too deeply to parse safely, if it does. Only
+/// long texts can; short ones are not scanned.
+fn excessive_nesting(text: &str) -> Option<TextSize> {
+    use rnix::SyntaxKind::*;
+    if text.len() < MAX_BRACKET_DEPTH {
+        return None;
+    }
+    let mut levels = vec![Level::default()];
+    let mut offset = TextSize::from(0);
+    for (kind, token) in rnix::tokenize(text) {
+        let level = levels.last_mut().expect("never empty");
+        match kind {
+            TOKEN_WHITESPACE | TOKEN_COMMENT => {}
+            TOKEN_L_PAREN | TOKEN_L_BRACK | TOKEN_L_BRACE | TOKEN_INTERPOL_START => {
+                let too_long = level.operand(kind == TOKEN_INTERPOL_START);
+                levels.push(Level {
+                    in_list: kind == TOKEN_L_BRACK,
+                    ..Level::default()
+                });
+                if too_long || levels.len() > MAX_BRACKET_DEPTH {
+                    return Some(offset);
+                }
+            }
+            TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END => {
+                if levels.len() > 1 {
+                    levels.pop();
+                }
+            }
+            TOKEN_IDENT | TOKEN_INTEGER | TOKEN_FLOAT | TOKEN_PATH_ABS | TOKEN_PATH_REL
+            | TOKEN_PATH_HOME | TOKEN_PATH_SEARCH | TOKEN_URI | TOKEN_STRING_START => {
+                if level.operand(false) {
+                    return Some(offset);
+                }
+            }
+            TOKEN_STRING_CONTENT | TOKEN_STRING_END | TOKEN_DOT => level.count_token(),
+            _ => {
+                level.count_token();
+                level.run = 0;
+            }
+        }
+        if levels
+            .last()
+            .is_some_and(|l| l.tokens > MAX_TOKENS_PER_LEVEL)
+        {
+            return Some(offset);
+        }
+        offset += TextSize::of(token);
+    }
+    None
+}
+
+/// What [`excessive_nesting`] tracks per bracket level.
+#[derive(Default)]
+struct Level {
+    /// Whether the level is a list, whose elements sit side by side.
+    in_list: bool,
+    /// Non-trivia tokens seen directly at this level.
+    tokens: u32,
+    /// Operands in a row with no operator between them: outside a list,
+    /// a function application chain, which rowan builds and hashes as a
+    /// left-nested tree (quadratic in its length).
+    run: u32,
+}
+
+impl Level {
+    fn count_token(&mut self) {
+        self.tokens += 1;
+    }
+
+    /// Records an operand; true when the application chain is too long.
+    fn operand(&mut self, inside_string: bool) -> bool {
+        self.count_token();
+        if inside_string {
+            return false;
+        }
+        self.run += 1;
+        !self.in_list && self.run > MAX_APPLICATION_CHAIN
+    }
+}
+
+/// A lossless but structureless tree: the root holding one error node that
+/// holds every token.
+fn flat_parse(text: &str, offset: TextSize) -> Parse {
+    let mut builder = rowan::GreenNodeBuilder::new();
+    builder.start_node(rowan::SyntaxKind(rnix::SyntaxKind::NODE_ROOT as u16));
+    builder.start_node(rowan::SyntaxKind(rnix::SyntaxKind::NODE_ERROR as u16));
+    for (kind, token) in rnix::tokenize(text) {
+        builder.token(rowan::SyntaxKind(kind as u16), token);
+    }
+    builder.finish_node();
+    builder.finish_node();
+    let error = SyntaxError {
+        range: TextRange::empty(offset),
+        message: "expression is nested too deeply to analyse".into(),
+    };
+    Parse {
+        green: builder.finish(),
+        errors: vec![error],
     }
 }
 
@@ -199,6 +320,41 @@ mod tests {
         let parse = parse(text);
         assert_eq!(parse.syntax().to_string(), text);
         assert!(!parse.errors().is_empty());
+    }
+
+    #[test]
+    fn excessive_nesting_gives_a_flat_tree() {
+        let text = "[".repeat(100_000) + &"]".repeat(100_000);
+        let parsed = parse(&text);
+        assert_eq!(parsed.syntax().to_string(), text);
+        assert_eq!(parsed.errors().len(), 1);
+        assert_eq!(
+            parsed.errors()[0].range,
+            TextRange::empty(TextSize::from(4095))
+        );
+
+        let chain = "x: ".to_owned() + &"x + ".repeat(600_000) + "x";
+        assert_eq!(
+            parse(&chain).errors()[0].message,
+            "expression is nested too deeply to analyse"
+        );
+    }
+
+    #[test]
+    fn long_application_chains_give_a_flat_tree() {
+        let text = "f: f".to_owned() + &" f".repeat(5_000);
+        assert_eq!(
+            parse(&text).errors()[0].message,
+            "expression is nested too deeply to analyse"
+        );
+        let text = "f: f".to_owned() + &" f".repeat(1_500);
+        assert!(parse(&text).errors().is_empty());
+    }
+
+    #[test]
+    fn big_flat_files_parse_normally() {
+        let text = format!("[ {} ]", "1 (2) [ 3 ] { a = 4; } \"${5}\" ".repeat(20_000));
+        assert!(parse(&text).errors().is_empty());
     }
 
     #[test]

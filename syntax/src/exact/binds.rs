@@ -4,7 +4,7 @@
 
 use rnix::TextSize;
 
-use super::error::ParseFailure;
+use super::error::{FailureKind, ParseFailure};
 use super::expr::{
     AttrDef, AttrKind, AttrName, Attrs, DynamicAttrDef, Expr, Formal, Formals, Lambda,
 };
@@ -103,6 +103,7 @@ impl Parser<'_, '_> {
             ),
             pos.into(),
         )
+        .with_kind(FailureKind::DuplicateAttribute)
     }
 
     /// C++ Nix's `addAttr`: walks the path, creating or entering nested
@@ -291,7 +292,8 @@ impl Parser<'_, '_> {
             return Err(ParseFailure::at(
                 format!("duplicate formal function argument '{name}'"),
                 at.into(),
-            ));
+            )
+            .with_kind(FailureKind::DuplicateFormal));
         }
         if let Some(arg) = &arg
             && first_seen.contains_key(arg.as_str())
@@ -300,7 +302,8 @@ impl Parser<'_, '_> {
             return Err(ParseFailure::at(
                 format!("duplicate formal function argument '{name}'"),
                 pos.into(),
-            ));
+            )
+            .with_kind(FailureKind::DuplicateFormal));
         }
         Ok(Expr::Lambda(Box::new(Lambda {
             pos,

@@ -4,11 +4,27 @@ use rnix::{TextRange, TextSize};
 
 use super::render::render_error;
 
+/// The kinds of problem C++ Nix's parser reports. Static lints find the
+/// last three on their own, with richer context; only [`FailureKind::Syntax`]
+/// is news to a caller that already has them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The text is not a Nix expression: grammar, lexer and literal errors.
+    Syntax,
+    /// A name no scope binds (`undefined variable 'x'`).
+    UndefinedVariable,
+    /// An attribute defined twice in one set or `let`.
+    DuplicateAttribute,
+    /// A formal function argument listed twice.
+    DuplicateFormal,
+}
+
 /// Why [`parse`](super::parse) rejected its input, as C++ Nix reports it:
 /// syntax errors with bison's wording, lexer errors, duplicate attributes or
 /// formals, and undefined variables.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseFailure {
+    pub(crate) kind: FailureKind,
     pub(crate) message: String,
     /// `None` for the few errors C++ Nix reports without a position.
     pub(crate) offset: Option<TextSize>,
@@ -19,6 +35,7 @@ impl ParseFailure {
     /// An error at a byte offset; the source name is filled in by `parse`.
     pub(crate) fn at(message: impl Into<String>, offset: u32) -> Self {
         ParseFailure {
+            kind: FailureKind::Syntax,
             message: message.into(),
             offset: Some(TextSize::from(offset)),
             source_name: String::new(),
@@ -28,10 +45,23 @@ impl ParseFailure {
     /// An error C++ Nix reports without a source position.
     pub(crate) fn unpositioned(message: impl Into<String>) -> Self {
         ParseFailure {
+            kind: FailureKind::Syntax,
             message: message.into(),
             offset: None,
             source_name: String::new(),
         }
+    }
+
+    /// Marks this failure as one of the scope or duplicate checks C++ Nix
+    /// performs after building the tree.
+    pub(crate) fn with_kind(mut self, kind: FailureKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// What kind of problem this is.
+    pub fn kind(&self) -> FailureKind {
+        self.kind
     }
 
     /// The message after `error: `, e.g. `syntax error, unexpected '}'`.

@@ -28,7 +28,7 @@ mod token;
 #[cfg(test)]
 mod tests;
 
-pub use error::ParseFailure;
+pub use error::{FailureKind, ParseFailure};
 pub use expr::{
     AttrDef, AttrKind, AttrName, Attrs, BinOp, DynamicAttrDef, Expr, Formal, Formals, Lambda,
     StrPart,
@@ -50,7 +50,7 @@ pub struct ParseContext<'a> {
 
 /// Stack for the parsing thread: recursion is bounded by the parser's
 /// depth limit, and this leaves room for it even in debug builds.
-const PARSER_STACK: usize = 256 * 1024 * 1024;
+pub const PARSER_STACK: usize = 256 * 1024 * 1024;
 
 /// Parses `src` exactly as C++ Nix does, including its parse-time checks.
 pub fn parse(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
@@ -73,6 +73,13 @@ pub fn parse(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
     }
 }
 
+/// Like [`parse`], but on the calling thread, for callers that already run
+/// on threads with at least [`PARSER_STACK`] bytes of stack (such as
+/// `tvix check`'s workers) and parse many files.
+pub fn parse_on_current_thread(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
+    parse_here(src, ctx)
+}
+
 fn parse_here(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
     let mut parser = parser::Parser::new(src, ctx);
     let result = parser.parse_root().and_then(|e| match scope::check(&e) {
@@ -80,7 +87,8 @@ fn parse_here(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
         Err((name, pos)) => Err(ParseFailure::at(
             format!("undefined variable '{}'", print_identifier(&name)),
             pos.into(),
-        )),
+        )
+        .with_kind(FailureKind::UndefinedVariable)),
     });
     result.map_err(|mut f| {
         f.source_name = ctx.source_name.to_string();

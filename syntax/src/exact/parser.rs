@@ -25,6 +25,9 @@ pub(crate) type PResult<T> = Result<T, ParseFailure>;
 /// that parsing, printing and scope checking never exhaust the stack.
 pub(crate) const MAX_DEPTH: usize = 1000;
 
+/// Longest chain of left-associative operators (`a + b + …`) accepted.
+pub(crate) const MAX_LEFT_CHAIN: usize = 10_000;
+
 /// Any set with more than four tokens: bison then prints no list.
 pub(crate) const NO_LIST: &[Tok] = &[];
 
@@ -309,10 +312,19 @@ impl<'s, 'c> Parser<'s, 'c> {
             if prec < min {
                 break;
             }
-            // Left-nested chains deepen the tree without recursing here.
+            // Left-nested chains deepen the tree without recursing here, so
+            // they get their own, much larger limit: only consumers of the
+            // tree (printing, scope checks, drop) recurse over them, at a
+            // small cost per level.
             chain += 1;
-            if self.depth + chain > MAX_DEPTH {
-                self.enter()?;
+            if chain > MAX_LEFT_CHAIN {
+                let at = self.start()?;
+                return Err(ParseFailure::at(
+                    format!(
+                        "expression nested too deeply (more than {MAX_LEFT_CHAIN} operations in a chain)"
+                    ),
+                    at,
+                ));
             }
             let op = self.bump()?;
             let pos = TextSize::from(op.start);
