@@ -12,7 +12,6 @@
 //! converting them to lines, columns or UTF-16 is the caller's business.
 
 mod diagnostic;
-mod fxhash;
 mod lints;
 pub mod scopes;
 

@@ -17,7 +17,7 @@
 //! enclosing set (it may be merged into it), every other set and `let` on
 //! its own, so each entry is looked at once.
 
-use crate::fxhash::FxHashMap;
+use rustc_hash::FxHashMap;
 
 use rnix::SyntaxKind::*;
 use rnix::ast;

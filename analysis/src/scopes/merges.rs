@@ -18,7 +18,7 @@ use rowan::ast::AstNode;
 use tvix_syntax::SyntaxNode;
 
 use super::{set_literal, static_name};
-use crate::fxhash::{FxHashMap, FxHashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Where entries move, once their sets are merged.
 #[derive(Default)]

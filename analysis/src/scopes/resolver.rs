@@ -10,7 +10,7 @@ use super::{
     BindingNodes, Definition, DefinitionId, DefinitionKind, LivenessGraph, NameResolution,
     Reference, ReferenceKind, Resolution, Scope, ScopeId, ScopeKind, With, WithId, static_name,
 };
-use crate::fxhash::FxHashMap;
+use rustc_hash::FxHashMap;
 
 /// Resolves every reference under `root`.
 pub(super) fn resolve(root: SyntaxNode) -> NameResolution {
