@@ -58,7 +58,7 @@ pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
     };
     // The expression tree may be deep (long operator chains); print and
     // drop it on a thread with the parser's stack.
-    let parse_and_print = || match exact::parse_on_current_thread(source, &ctx) {
+    let parse_and_print = || match exact::parse(source, &ctx) {
         Ok(expr) => {
             let mut stdout = std::io::stdout().lock();
             writeln!(stdout, "{expr}")?;

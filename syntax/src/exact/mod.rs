@@ -52,11 +52,19 @@ pub struct ParseContext<'a> {
 /// depth limit, and this leaves room for it even in debug builds.
 pub const PARSER_STACK: usize = 256 * 1024 * 1024;
 
+/// Stack the parser may need at its depth limits (measured: about 8 MiB
+/// in debug builds at the bracket limit), with a wide margin.
+const PARSER_STACK_NEEDED: usize = 64 * 1024 * 1024;
+
 /// Parses `src` exactly as C++ Nix does, including its parse-time checks.
 pub fn parse(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
-    // Run on a thread with a known, large stack so that the nesting limit,
-    // not the caller's stack size, decides how deep input may nest. The
-    // memory is only reserved, not touched, unless the input nests deeply.
+    // The nesting limit, not the caller's stack size, must decide how deep
+    // input may nest. Callers on big stacks (`tvix check`'s workers) parse
+    // in place; others get a thread whose stack is only reserved, and
+    // touched only if the input nests deeply.
+    if stacker::remaining_stack().is_some_and(|left| left >= PARSER_STACK_NEEDED) {
+        return parse_here(src, ctx);
+    }
     let spawned = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("tvix-exact-parser".into())
@@ -71,13 +79,6 @@ pub fn parse(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
         // parse on this thread instead.
         _ => parse_here(src, ctx),
     }
-}
-
-/// Like [`parse`], but on the calling thread, for callers that already run
-/// on threads with at least [`PARSER_STACK`] bytes of stack (such as
-/// `tvix check`'s workers) and parse many files.
-pub fn parse_on_current_thread(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
-    parse_here(src, ctx)
 }
 
 fn parse_here(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
