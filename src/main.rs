@@ -42,6 +42,9 @@ enum Command {
     /// merged). Parse errors are reported exactly as C++ Nix reports them,
     /// with exit status 1.
     Parse(commands::parse::ParseArgs),
+
+    /// Evaluate a Nix expression like `nix-instantiate --eval`.
+    Eval(Box<commands::eval::EvalArgs>),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Parse(args) => commands::parse::run(args),
+        Command::Eval(args) => commands::eval::run(*args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,253 @@
+//! Attribute-set builtins.
+
+use std::rc::Rc;
+
+use super::{PrimOp, arg_ctx, make_attrs, op};
+use crate::error::{EvalError, EvalResult};
+use crate::eval::{Evaluator, frame};
+use crate::pos::Pos;
+use crate::value::{Attr, AttrSet, Symbol, Thunk, Value};
+
+fn attrs_arg(ev: &mut Evaluator, args: &[Value], i: usize, name: &str) -> EvalResult<Rc<AttrSet>> {
+    ev.force_attrs(&args[i], Pos::NONE, &arg_ctx(i, name))
+}
+
+fn string_arg(
+    ev: &mut Evaluator,
+    args: &[Value],
+    i: usize,
+    name: &str,
+    pos: Pos,
+) -> EvalResult<String> {
+    Ok(ev
+        .force_string_no_ctx(&args[i], pos, &arg_ctx(i, name))?
+        .to_str_lossy()
+        .into_owned())
+}
+
+pub(crate) static PRIMOPS: &[PrimOp] = &[
+    op("attrNames", 1, |ev, args, _| {
+        let a = attrs_arg(ev, args, 0, "attrNames")?;
+        Ok(Value::list(
+            a.iter().map(|x| Value::str(x.name.as_str())).collect(),
+        ))
+    }),
+    op("attrValues", 1, |ev, args, _| {
+        let a = attrs_arg(ev, args, 0, "attrValues")?;
+        Ok(Value::list(a.iter().map(|x| x.value.clone()).collect()))
+    }),
+    op("getAttr", 2, |ev, args, pos| {
+        let name = string_arg(ev, args, 0, "getAttr", pos)?;
+        let a = attrs_arg(ev, args, 1, "getAttr")?;
+        match a.get(&name) {
+            Some(attr) => ev.force(&attr.value.clone()),
+            None => Err(EvalError::eval(format!("attribute '{name}' missing"), pos)),
+        }
+    }),
+    op("hasAttr", 2, |ev, args, pos| {
+        let name = string_arg(ev, args, 0, "hasAttr", pos)?;
+        let a = attrs_arg(ev, args, 1, "hasAttr")?;
+        Ok(Value::Bool(a.get(&name).is_some()))
+    }),
+    op("removeAttrs", 2, |ev, args, pos| {
+        let a = attrs_arg(ev, args, 0, "removeAttrs")?;
+        let names = ev.force_list(&args[1], Pos::NONE, &arg_ctx(1, "removeAttrs"))?;
+        let mut remove = Vec::new();
+        for n in names.iter() {
+            let s = ev.force_string_no_ctx(
+                n,
+                pos,
+                "while evaluating the values of the second argument passed to builtins.removeAttrs",
+            )?;
+            remove.push(s.to_str_lossy().into_owned());
+        }
+        let kept = a
+            .iter()
+            .filter(|x| !remove.iter().any(|r| r == x.name.as_str()))
+            .cloned()
+            .collect();
+        Ok(Value::Attrs(Rc::new(AttrSet::from_sorted(kept))))
+    }),
+    op("listToAttrs", 1, |ev, args, pos| {
+        let list = ev.force_list(&args[0], Pos::NONE, &arg_ctx(0, "listToAttrs"))?;
+        let mut entries: Vec<Attr> = Vec::with_capacity(list.len());
+        for item in list.iter() {
+            let pair = ev.force_attrs(
+                item,
+                Pos::NONE,
+                "while evaluating an element of the list passed to builtins.listToAttrs",
+            )?;
+            let Some(name) = pair.get("name") else {
+                return Err(EvalError::eval("attribute 'name' missing", pos))
+                    .map_err(frame("in a {name=...; value=...;} pair", Pos::NONE));
+            };
+            let name = ev.force_string_no_ctx(
+                &name.value.clone(),
+                pos,
+                "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs",
+            )?;
+            let Some(value) = pair.get("value") else {
+                return Err(EvalError::eval("attribute 'value' missing", pos))
+                    .map_err(frame("in a {name=...; value=...;} pair", Pos::NONE));
+            };
+            entries.push(Attr {
+                name: Symbol::new(&name.to_str_lossy()),
+                value: value.value.clone(),
+                pos: value.pos,
+            });
+        }
+        // The first definition of a name wins; a stable sort keeps it first.
+        Ok(Value::Attrs(Rc::new(AttrSet::from_unsorted(entries))))
+    }),
+    op("intersectAttrs", 2, |ev, args, _| {
+        let a = attrs_arg(ev, args, 0, "intersectAttrs")?;
+        let b = attrs_arg(ev, args, 1, "intersectAttrs")?;
+        let kept = b
+            .iter()
+            .filter(|x| a.get(x.name.as_str()).is_some())
+            .cloned()
+            .collect();
+        Ok(Value::Attrs(Rc::new(AttrSet::from_sorted(kept))))
+    }),
+    op("catAttrs", 2, |ev, args, pos| {
+        let name = string_arg(ev, args, 0, "catAttrs", pos)?;
+        let list = ev.force_list(&args[1], Pos::NONE, &arg_ctx(1, "catAttrs"))?;
+        let mut out = Vec::new();
+        for item in list.iter() {
+            let a = ev.force_attrs(
+                item,
+                Pos::NONE,
+                "while evaluating an element in the list passed as second argument to builtins.catAttrs",
+            )?;
+            if let Some(x) = a.get(&name) {
+                out.push(x.value.clone());
+            }
+        }
+        Ok(Value::list(out))
+    }),
+    op("mapAttrs", 2, |ev, args, _| {
+        let a = attrs_arg(ev, args, 1, "mapAttrs")?;
+        let f = args[0].clone();
+        let out = a
+            .iter()
+            .map(|x| {
+                let partial = Value::Thunk(Thunk::apply(
+                    f.clone(),
+                    Value::str(x.name.as_str()),
+                    Pos::NONE,
+                ));
+                Attr {
+                    name: x.name.clone(),
+                    value: Value::Thunk(Thunk::apply(partial, x.value.clone(), Pos::NONE)),
+                    pos: x.pos,
+                }
+            })
+            .collect();
+        Ok(Value::Attrs(Rc::new(AttrSet::from_sorted(out))))
+    }),
+    op("zipAttrsWith", 2, |ev, args, _| {
+        let list = ev.force_list(&args[1], Pos::NONE, &arg_ctx(1, "zipAttrsWith"))?;
+        let mut acc: Vec<(Symbol, Vec<Value>)> = Vec::new();
+        for item in list.iter() {
+            let a = ev.force_attrs(
+                item,
+                Pos::NONE,
+                "while evaluating a value of the list passed as second argument to builtins.zipAttrsWith",
+            )?;
+            for x in a.iter() {
+                match acc.binary_search_by(|(n, _)| n.cmp(&x.name)) {
+                    Ok(i) => acc[i].1.push(x.value.clone()),
+                    Err(i) => acc.insert(i, (x.name.clone(), vec![x.value.clone()])),
+                }
+            }
+        }
+        let f = args[0].clone();
+        let out = acc
+            .into_iter()
+            .map(|(name, values)| {
+                let partial = Value::Thunk(Thunk::apply(
+                    f.clone(),
+                    Value::str(name.as_str()),
+                    Pos::NONE,
+                ));
+                Attr {
+                    name,
+                    value: Value::Thunk(Thunk::apply(partial, Value::list(values), Pos::NONE)),
+                    pos: Pos::NONE,
+                }
+            })
+            .collect();
+        Ok(Value::Attrs(Rc::new(AttrSet::from_sorted(out))))
+    }),
+    op("functionArgs", 1, |ev, args, pos| {
+        let f = ev.force(&args[0])?;
+        match &f {
+            Value::Lambda(c) => {
+                let pairs = c
+                    .lambda
+                    .formals
+                    .iter()
+                    .flat_map(|fs| fs.entries.iter())
+                    .map(|e| Attr {
+                        name: e.name.clone(),
+                        value: Value::Bool(e.default.is_some()),
+                        pos: e.pos,
+                    })
+                    .collect();
+                Ok(Value::Attrs(Rc::new(AttrSet::from_unsorted(pairs))))
+            }
+            Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(Value::empty_attrs()),
+            other => Err(EvalError::eval(
+                format!(
+                    "'functionArgs' requires a function but found {}: {}",
+                    other.show_type(),
+                    crate::print::show_value(other)
+                ),
+                pos,
+            )),
+        }
+    }),
+    op("unsafeGetAttrPos", 2, |ev, args, pos| {
+        let name = string_arg(ev, args, 0, "unsafeGetAttrPos", pos)?;
+        let a = attrs_arg(ev, args, 1, "unsafeGetAttrPos")?;
+        Ok(match a.get(&name) {
+            Some(x) if x.pos.is_some() => ev.pos_attrs(x.pos),
+            _ => Value::Null,
+        })
+    }),
+    op("groupBy", 2, |ev, args, pos| {
+        let list = ev.force_list(&args[1], Pos::NONE, &arg_ctx(1, "groupBy"))?;
+        let mut groups: Vec<(Symbol, Vec<Value>)> = Vec::new();
+        for item in list.iter() {
+            let key = ev.call(args[0].clone(), item.clone(), Pos::NONE)?;
+            let key = ev.force_string_no_ctx(
+                &key,
+                pos,
+                "while evaluating the return value of the grouping function passed to builtins.groupBy",
+            )?;
+            let key = Symbol::new(&key.to_str_lossy());
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => v.push(item.clone()),
+                None => groups.push((key, vec![item.clone()])),
+            }
+        }
+        Ok(Value::Attrs(Rc::new(AttrSet::from_unsorted(
+            groups
+                .into_iter()
+                .map(|(name, items)| Attr {
+                    name,
+                    value: Value::list(items),
+                    pos: Pos::NONE,
+                })
+                .collect(),
+        ))))
+    }),
+];
+
+/// `{ right = …; wrong = …; }` for `partition`.
+pub(crate) fn right_wrong(right: Vec<Value>, wrong: Vec<Value>) -> Value {
+    make_attrs(vec![
+        ("right", Value::list(right)),
+        ("wrong", Value::list(wrong)),
+    ])
+}

@@ -1,0 +1,105 @@
+//! Control flow and debugging: errors, `tryEval`, `seq`, tracing, import.
+
+use super::{PrimOp, arg_ctx, make_attrs, op};
+use crate::error::{ErrorKind, EvalError, EvalResult, Frame};
+use crate::eval::{CoerceMode, Evaluator};
+use crate::pos::Pos;
+use crate::print::show_value;
+use crate::value::Value;
+
+fn message(ev: &mut Evaluator, v: &Value, pos: Pos, name: &str) -> EvalResult<String> {
+    let v = ev.force(v)?;
+    let s = ev
+        .coerce_to_string(&v, pos, CoerceMode::Plain)
+        .map_err(crate::eval::frame(
+            format!("while evaluating the error message passed to builtins.{name}"),
+            Pos::NONE,
+        ))?;
+    Ok(s.to_str_lossy().into_owned())
+}
+
+pub(crate) static PRIMOPS: &[PrimOp] = &[
+    op("throw", 1, |ev, args, _| {
+        let msg = message(ev, &args[0], Pos::NONE, "throw")?;
+        Err(EvalError::new(ErrorKind::Thrown, msg, Pos::NONE))
+    }),
+    op("abort", 1, |ev, args, _| {
+        let msg = message(ev, &args[0], Pos::NONE, "abort")?;
+        Err(EvalError::new(
+            ErrorKind::Abort,
+            format!("evaluation aborted with the following error message: '{msg}'"),
+            Pos::NONE,
+        ))
+    }),
+    op("tryEval", 1, |ev, args, _| {
+        ev.try_depth += 1;
+        let r = ev.force(&args[0]);
+        ev.try_depth -= 1;
+        match r {
+            Ok(v) => Ok(make_attrs(vec![
+                ("success", Value::Bool(true)),
+                ("value", v),
+            ])),
+            Err(e) if e.kind.is_catchable() => Ok(make_attrs(vec![
+                ("success", Value::Bool(false)),
+                ("value", Value::Bool(false)),
+            ])),
+            Err(e) => Err(e),
+        }
+    }),
+    op("seq", 2, |ev, args, _| {
+        ev.force(&args[0])?;
+        ev.force(&args[1])
+    }),
+    op("deepSeq", 2, |ev, args, _| {
+        ev.force_deep(&args[0])?;
+        ev.force(&args[1])
+    }),
+    op("trace", 2, |ev, args, _| {
+        let v = ev.force(&args[0])?;
+        let shown = match &v {
+            Value::String(s) => s.to_str_lossy().into_owned(),
+            other => show_value(other),
+        };
+        ev.diagnostic(&format!("trace: {shown}"));
+        ev.force(&args[1])
+    }),
+    op("traceVerbose", 2, |ev, args, _| ev.force(&args[1])),
+    op("warn", 2, |ev, args, pos| {
+        let msg = ev.force_string(&args[0], pos, &arg_ctx(0, "warn"))?;
+        let msg = msg.to_str_lossy();
+        let text = if msg.contains('\n') && !msg.starts_with('\n') {
+            msg.replace('\n', "\n                    ")
+        } else {
+            msg.into_owned()
+        };
+        let sep = if text.starts_with('\n') { "" } else { " " };
+        ev.diagnostic(&format!("evaluation warning:{sep}{text}"));
+        ev.force(&args[1])
+    }),
+    op("break", 1, |ev, args, _| ev.force(&args[0])),
+    op("addErrorContext", 2, |ev, args, _| {
+        match ev.force(&args[1]) {
+            Ok(v) => Ok(v),
+            Err(mut e) => {
+                if let Ok(ctx) = ev.force(&args[0])
+                    && let Value::String(s) = ctx
+                {
+                    e.frames.push(Frame {
+                        message: s.to_str_lossy().into_owned(),
+                        pos: Pos::NONE,
+                    });
+                }
+                Err(e)
+            }
+        }
+    }),
+    op("import", 1, |ev, args, pos| {
+        let path = ev.coerce_to_path(
+            &args[0],
+            pos,
+            "while evaluating the first argument passed to builtins.import",
+        )?;
+        ev.import_file(&path, pos)
+    }),
+];

@@ -1,0 +1,165 @@
+//! Builtins that read the outside world, always through [`crate::io::EvalIO`].
+
+use std::rc::Rc;
+
+use super::{PrimOp, arg_ctx, op};
+use crate::error::{EvalError, EvalResult};
+use crate::eval::{CoerceMode, Evaluator};
+use crate::io::FileType;
+use crate::pos::Pos;
+use crate::value::{Attr, AttrSet, Symbol, Value};
+
+impl Evaluator {
+    /// Coerces a path or absolute-path string to a path string.
+    pub(crate) fn coerce_to_path(&mut self, v: &Value, pos: Pos, ctx: &str) -> EvalResult<String> {
+        let v = self.force(v).map_err(crate::eval::frame(ctx, Pos::NONE))?;
+        let s = self
+            .coerce_to_string(&v, pos, CoerceMode::Plain)
+            .map_err(crate::eval::frame(ctx, Pos::NONE))?;
+        let s = s.to_str_lossy().into_owned();
+        if !s.starts_with('/') {
+            return Err(EvalError::eval(
+                format!("string '{s}' doesn't represent an absolute path"),
+                pos,
+            ))
+            .map_err(crate::eval::frame(ctx, Pos::NONE));
+        }
+        Ok(s)
+    }
+
+    /// Evaluates a file (or a directory's `default.nix`), once per
+    /// evaluation.
+    pub(crate) fn import_file(&mut self, path: &str, pos: Pos) -> EvalResult<Value> {
+        let mut path = crate::eval::canonicalise(path);
+        if self.io.file_type(&path).ok() == Some(FileType::Directory)
+            || (self.io.path_exists(&path) && self.io.read_dir(&path).is_ok())
+        {
+            path = format!("{}/default.nix", path.trim_end_matches('/'));
+        }
+        if let Some(v) = self.import_cache.get(&path) {
+            return Ok(v.clone());
+        }
+        let bytes = self
+            .io
+            .read_file(&path)
+            .map_err(|_| EvalError::eval(format!("path '{path}' does not exist"), pos))?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let dir = match path.rfind('/') {
+            Some(0) | None => "/".to_string(),
+            Some(i) => path[..i].to_string(),
+        };
+        let (ir, _) = self.parse_and_lower(&path, &text, &dir)?;
+        let env = self.base_env.clone();
+        let v = self.eval(&ir, &env)?;
+        self.import_cache.insert(path, v.clone());
+        Ok(v)
+    }
+}
+
+fn path_arg(ev: &mut Evaluator, args: &[Value], name: &str, pos: Pos) -> EvalResult<String> {
+    ev.coerce_to_path(&args[0], pos, &arg_ctx(0, name))
+}
+
+pub(crate) static PRIMOPS: &[PrimOp] = &[
+    op("getEnv", 1, |ev, args, pos| {
+        let name = ev.force_string_no_ctx(&args[0], pos, &arg_ctx(0, "getEnv"))?;
+        Ok(Value::str(
+            ev.io.env_var(&name.to_str_lossy()).unwrap_or_default(),
+        ))
+    }),
+    op("pathExists", 1, |ev, args, pos| {
+        let p = path_arg(ev, args, "pathExists", pos)?;
+        // A trailing slash requires a directory.
+        let exists = if p.len() > 1 && p.ends_with('/') {
+            ev.io.read_dir(&p).is_ok()
+        } else {
+            ev.io.path_exists(&crate::eval::canonicalise(&p))
+        };
+        Ok(Value::Bool(exists))
+    }),
+    op("readFile", 1, |ev, args, pos| {
+        let p = path_arg(ev, args, "readFile", pos)?;
+        let bytes = ev
+            .io
+            .read_file(&p)
+            .map_err(|e| EvalError::eval(format!("reading file '{p}': {e}"), pos))?;
+        Ok(Value::str(bytes))
+    }),
+    op("readDir", 1, |ev, args, pos| {
+        let p = path_arg(ev, args, "readDir", pos)?;
+        let entries = ev
+            .io
+            .read_dir(&p)
+            .map_err(|_| EvalError::eval(format!("path '{p}' does not exist"), pos))?;
+        Ok(Value::Attrs(Rc::new(AttrSet::from_unsorted(
+            entries
+                .into_iter()
+                .map(|(name, ty)| Attr {
+                    name: Symbol::new(&name),
+                    value: Value::str(ty.as_str()),
+                    pos: Pos::NONE,
+                })
+                .collect(),
+        ))))
+    }),
+    op("readFileType", 1, |ev, args, pos| {
+        let p = path_arg(ev, args, "readFileType", pos)?;
+        let ty = ev
+            .io
+            .file_type(&p)
+            .map_err(|_| EvalError::eval(format!("path '{p}' does not exist"), pos))?;
+        Ok(Value::str(ty.as_str()))
+    }),
+    op("findFile", 2, |ev, args, pos| {
+        let list = ev.force_list(&args[0], Pos::NONE, &arg_ctx(0, "findFile"))?;
+        let wanted = ev.force_string_no_ctx(&args[1], pos, &arg_ctx(1, "findFile"))?;
+        let wanted = wanted.to_str_lossy().into_owned();
+        for entry in list.iter() {
+            let a = ev.force_attrs(
+                entry,
+                Pos::NONE,
+                "while evaluating an element of the list passed to builtins.findFile",
+            )?;
+            let prefix = match a.get("prefix") {
+                Some(p) => ev.force_string_no_ctx(&p.value.clone(), pos, "while evaluating the `prefix` attribute of an element of the list passed to builtins.findFile")?.to_str_lossy().into_owned(),
+                None => String::new(),
+            };
+            let Some(path) = a.get("path") else {
+                return Err(EvalError::eval("attribute 'path' missing", pos));
+            };
+            let path = ev.force_string_no_ctx(&path.value.clone(), pos, "while evaluating the `path` attribute of an element of the list passed to builtins.findFile")?.to_str_lossy().into_owned();
+            let rest = if prefix.is_empty() {
+                Some(wanted.as_str())
+            } else if wanted == prefix {
+                Some("")
+            } else {
+                wanted.strip_prefix(&format!("{prefix}/"))
+            };
+            let Some(rest) = rest else { continue };
+            let candidate = if rest.is_empty() {
+                path.clone()
+            } else {
+                format!("{}/{}", path.trim_end_matches('/'), rest)
+            };
+            let candidate = crate::eval::canonicalise(&candidate);
+            if ev.io.path_exists(&candidate) {
+                return Ok(Value::Path(candidate.as_str().into()));
+            }
+        }
+        if wanted == "nix/fetchurl.nix" || wanted.starts_with("nix/") {
+            return Ok(Value::Path(
+                format!("/__corepkgs__/{}", &wanted[4..]).as_str().into(),
+            ));
+        }
+        Err(EvalError::eval(
+            format!(
+                "file '{wanted}' was not found in the Nix search path (add it using $NIX_PATH or -I)"
+            ),
+            pos,
+        ))
+    }),
+    op("toPath", 1, |ev, args, pos| {
+        let p = path_arg(ev, args, "toPath", pos)?;
+        Ok(Value::str(crate::eval::canonicalise(&p)))
+    }),
+];

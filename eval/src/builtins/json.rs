@@ -1,0 +1,142 @@
+//! `toJSON` and `fromJSON` (also used by `tvix eval --json`).
+
+use std::rc::Rc;
+
+use super::{PrimOp, arg_ctx, op};
+use crate::error::{EvalError, EvalResult};
+use crate::eval::{CoerceMode, Evaluator, frame};
+use crate::pos::Pos;
+use crate::value::{Attr, AttrSet, NixString, StringBuilder, Symbol, Value};
+
+/// Serialises a value as JSON the way `builtins.toJSON` does, collecting
+/// string context into `ctx`.
+pub fn value_to_json(
+    ev: &mut Evaluator,
+    v: &Value,
+    pos: Pos,
+    out: &mut StringBuilder,
+) -> EvalResult<()> {
+    ev.check_stack(pos)?;
+    let v = ev.force(v)?;
+    match &v {
+        Value::Null => out.push_bytes(b"null"),
+        Value::Bool(b) => out.push_bytes(if *b { b"true" } else { b"false" }),
+        Value::Int(i) => out.push_bytes(i.to_string().as_bytes()),
+        Value::Float(f) => out.push_bytes(serde_json::Value::from(*f).to_string().as_bytes()),
+        Value::String(s) => {
+            out.context.extend(s.context().iter().cloned());
+            push_json_string(out, s, pos)?;
+        }
+        Value::Path(_) => {
+            let s = ev.coerce_to_string(&v, pos, CoerceMode::Interpolate)?;
+            out.context.extend(s.context().iter().cloned());
+            push_json_string(out, &s, pos)?;
+        }
+        Value::List(l) => {
+            out.push_bytes(b"[");
+            for (i, item) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push_bytes(b",");
+                }
+                value_to_json(ev, item, pos, out)
+                    .map_err(frame("while evaluating list element at index", Pos::NONE))?;
+            }
+            out.push_bytes(b"]");
+        }
+        Value::Attrs(a) => {
+            if a.get("__toString").is_some() {
+                let s = ev.coerce_to_string(&v, pos, CoerceMode::Interpolate)?;
+                out.context.extend(s.context().iter().cloned());
+                return push_json_string(out, &s, pos);
+            }
+            if let Some(o) = a.get("outPath") {
+                return value_to_json(ev, &o.value.clone(), pos, out);
+            }
+            out.push_bytes(b"{");
+            for (i, attr) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push_bytes(b",");
+                }
+                push_json_string(out, &NixString::from(attr.name.as_str()), pos)?;
+                out.push_bytes(b":");
+                value_to_json(ev, &attr.value, pos, out).map_err(frame(
+                    format!("while evaluating attribute '{}'", attr.name.as_str()),
+                    attr.pos,
+                ))?;
+            }
+            out.push_bytes(b"}");
+        }
+        other => {
+            return Err(EvalError::eval(
+                format!("cannot convert {} to JSON", other.show_type()),
+                pos,
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn push_json_string(out: &mut StringBuilder, s: &NixString, pos: Pos) -> EvalResult<()> {
+    let Ok(text) = std::str::from_utf8(s.as_bytes()) else {
+        return Err(EvalError::eval(
+            "JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte",
+            pos,
+        ));
+    };
+    out.push_bytes(serde_json::Value::from(text).to_string().as_bytes());
+    Ok(())
+}
+
+fn from_json(v: serde_json::Value, pos: Pos) -> EvalResult<Value> {
+    Ok(match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(b),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::Int(i)
+            } else if let Some(u) = n.as_u64() {
+                return Err(EvalError::eval(
+                    format!("unsigned json number {u} outside of Nix integer range"),
+                    pos,
+                ));
+            } else {
+                Value::Float(n.as_f64().unwrap_or(0.0))
+            }
+        }
+        serde_json::Value::String(s) => Value::str(s),
+        serde_json::Value::Array(items) => Value::list(
+            items
+                .into_iter()
+                .map(|i| from_json(i, pos))
+                .collect::<EvalResult<Vec<_>>>()?,
+        ),
+        serde_json::Value::Object(map) => {
+            let mut entries = Vec::with_capacity(map.len());
+            for (k, v) in map {
+                entries.push(Attr {
+                    name: Symbol::new(&k),
+                    value: from_json(v, pos)?,
+                    pos: Pos::NONE,
+                });
+            }
+            Value::Attrs(Rc::new(AttrSet::from_unsorted(entries)))
+        }
+    })
+}
+
+pub(crate) static PRIMOPS: &[PrimOp] = &[
+    op("toJSON", 1, |ev, args, pos| {
+        let mut sb = StringBuilder::default();
+        value_to_json(ev, &args[0], pos, &mut sb).map_err(frame(
+            "while evaluating the first argument passed to builtins.toJSON",
+            Pos::NONE,
+        ))?;
+        Ok(Value::String(sb.finish()))
+    }),
+    op("fromJSON", 1, |ev, args, pos| {
+        let s = ev.force_string(&args[0], pos, &arg_ctx(0, "fromJSON"))?;
+        let parsed: serde_json::Value = serde_json::from_slice(s.as_bytes())
+            .map_err(|e| EvalError::eval(format!("while decoding a JSON string: {e}"), pos))?;
+        from_json(parsed, pos)
+    }),
+];

@@ -1,0 +1,335 @@
+//! List builtins.
+
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+use super::{PrimOp, arg_ctx, op};
+use crate::error::{EvalError, EvalResult};
+use crate::eval::{Evaluator, frame};
+use crate::pos::Pos;
+use crate::print::show_value;
+use crate::value::{Thunk, Value};
+
+fn list_arg(
+    ev: &mut Evaluator,
+    args: &[Value],
+    i: usize,
+    name: &str,
+) -> EvalResult<Rc<Vec<Value>>> {
+    ev.force_list(&args[i], Pos::NONE, &arg_ctx(i, name))
+}
+
+fn fn_arg(ev: &mut Evaluator, args: &[Value], i: usize, name: &str) -> EvalResult<Value> {
+    ev.force_function(&args[i], Pos::NONE, &arg_ctx(i, name))
+}
+
+fn predicate(ev: &mut Evaluator, f: &Value, item: &Value, name: &str) -> EvalResult<bool> {
+    let r = ev.call(f.clone(), item.clone(), Pos::NONE)?;
+    ev.force_bool(
+        &r,
+        Pos::NONE,
+        &format!(
+            "while evaluating the return value of the filtering function passed to builtins.{name}"
+        ),
+    )
+}
+
+pub(crate) static PRIMOPS: &[PrimOp] = &[
+    op("length", 1, |ev, args, _| {
+        Ok(Value::Int(list_arg(ev, args, 0, "length")?.len() as i64))
+    }),
+    op("head", 1, |ev, args, pos| {
+        let l = list_arg(ev, args, 0, "head")?;
+        match l.first() {
+            Some(v) => ev.force(v),
+            None => Err(EvalError::eval(
+                "'builtins.head' called on an empty list",
+                pos,
+            )),
+        }
+    }),
+    op("tail", 1, |ev, args, pos| {
+        let l = list_arg(ev, args, 0, "tail")?;
+        if l.is_empty() {
+            return Err(EvalError::eval(
+                "'builtins.tail' called on an empty list",
+                pos,
+            ));
+        }
+        Ok(Value::list(l[1..].to_vec()))
+    }),
+    op("elemAt", 2, |ev, args, pos| {
+        let l = list_arg(ev, args, 0, "elemAt")?;
+        let i = ev.force_int(&args[1], pos, &arg_ctx(1, "elemAt"))?;
+        match usize::try_from(i).ok().and_then(|i| l.get(i)) {
+            Some(v) => ev.force(v),
+            None => Err(EvalError::eval(
+                format!(
+                    "'builtins.elemAt' called with index {i} on a list of size {}",
+                    l.len()
+                ),
+                pos,
+            )),
+        }
+    }),
+    op("elem", 2, |ev, args, _| {
+        let l = list_arg(ev, args, 1, "elem")?;
+        for item in l.iter() {
+            if ev.values_equal(&args[0], item, true)? {
+                return Ok(Value::Bool(true));
+            }
+        }
+        Ok(Value::Bool(false))
+    }),
+    op("map", 2, |ev, args, _| {
+        let l = list_arg(ev, args, 1, "map")?;
+        let f = args[0].clone();
+        Ok(Value::list(
+            l.iter()
+                .map(|x| Value::Thunk(Thunk::apply(f.clone(), x.clone(), Pos::NONE)))
+                .collect(),
+        ))
+    }),
+    op("filter", 2, |ev, args, _| {
+        let l = list_arg(ev, args, 1, "filter")?;
+        let f = fn_arg(ev, args, 0, "filter")?;
+        let mut out = Vec::new();
+        for item in l.iter() {
+            if predicate(ev, &f, item, "filter")? {
+                out.push(item.clone());
+            }
+        }
+        if out.len() == l.len() {
+            return Ok(Value::List(l));
+        }
+        Ok(Value::list(out))
+    }),
+    op("foldl'", 3, |ev, args, _| {
+        let l = list_arg(ev, args, 2, "foldl'")?;
+        let mut acc = args[1].clone();
+        if l.is_empty() {
+            return ev.force(&acc);
+        }
+        let f = fn_arg(ev, args, 0, "foldl'")?;
+        for item in l.iter() {
+            let partial = ev.call(f.clone(), acc, Pos::NONE)?;
+            acc = ev.call(partial, item.clone(), Pos::NONE)?;
+            acc = ev.force(&acc)?;
+        }
+        Ok(acc)
+    }),
+    op("genList", 2, |ev, args, pos| {
+        let n = ev.force_int(&args[1], pos, &arg_ctx(1, "genList"))?;
+        if n < 0 {
+            return Err(EvalError::eval(
+                format!("cannot create list of size {n}"),
+                pos,
+            ));
+        }
+        let f = fn_arg(ev, args, 0, "genList")?;
+        Ok(Value::list(
+            (0..n)
+                .map(|i| Value::Thunk(Thunk::apply(f.clone(), Value::Int(i), Pos::NONE)))
+                .collect(),
+        ))
+    }),
+    op("concatLists", 1, |ev, args, _| {
+        let l = list_arg(ev, args, 0, "concatLists")?;
+        let mut out = Vec::new();
+        for item in l.iter() {
+            let inner = ev.force_list(
+                item,
+                Pos::NONE,
+                "while evaluating a value of the list passed to builtins.concatLists",
+            )?;
+            out.extend(inner.iter().cloned());
+        }
+        Ok(Value::list(out))
+    }),
+    op("concatMap", 2, |ev, args, _| {
+        let f = fn_arg(ev, args, 0, "concatMap")?;
+        let l = list_arg(ev, args, 1, "concatMap")?;
+        let mut out = Vec::new();
+        for item in l.iter() {
+            let r = ev.call(f.clone(), item.clone(), Pos::NONE)?;
+            let inner = ev.force_list(
+                &r,
+                Pos::NONE,
+                "while evaluating the return value of the function passed to builtins.concatMap",
+            )?;
+            out.extend(inner.iter().cloned());
+        }
+        Ok(Value::list(out))
+    }),
+    op("all", 2, |ev, args, _| {
+        let f = fn_arg(ev, args, 0, "all")?;
+        let l = list_arg(ev, args, 1, "all")?;
+        for item in l.iter() {
+            let r = ev.call(f.clone(), item.clone(), Pos::NONE)?;
+            if !ev.force_bool(
+                &r,
+                Pos::NONE,
+                "while evaluating the return value of the function passed to builtins.all",
+            )? {
+                return Ok(Value::Bool(false));
+            }
+        }
+        Ok(Value::Bool(true))
+    }),
+    op("any", 2, |ev, args, _| {
+        let f = fn_arg(ev, args, 0, "any")?;
+        let l = list_arg(ev, args, 1, "any")?;
+        for item in l.iter() {
+            let r = ev.call(f.clone(), item.clone(), Pos::NONE)?;
+            if ev.force_bool(
+                &r,
+                Pos::NONE,
+                "while evaluating the return value of the function passed to builtins.any",
+            )? {
+                return Ok(Value::Bool(true));
+            }
+        }
+        Ok(Value::Bool(false))
+    }),
+    op("partition", 2, |ev, args, _| {
+        let f = fn_arg(ev, args, 0, "partition")?;
+        let l = list_arg(ev, args, 1, "partition")?;
+        let (mut right, mut wrong) = (Vec::new(), Vec::new());
+        for item in l.iter() {
+            if predicate(ev, &f, item, "partition")? {
+                right.push(item.clone());
+            } else {
+                wrong.push(item.clone());
+            }
+        }
+        Ok(super::attrs::right_wrong(right, wrong))
+    }),
+    op("sort", 2, |ev, args, _| {
+        let f = fn_arg(ev, args, 0, "sort")?;
+        let l = list_arg(ev, args, 1, "sort")?;
+        for item in l.iter() {
+            ev.force(item)?;
+        }
+        // A stable merge sort with a fallible comparator.
+        let mut items: Vec<Value> = l.iter().cloned().collect();
+        let mut err = None;
+        merge_sort(&mut items, &mut |a, b| {
+            if err.is_some() {
+                return false;
+            }
+            let r = ev
+                .call(f.clone(), a.clone(), Pos::NONE)
+                .and_then(|p| ev.call(p, b.clone(), Pos::NONE))
+                .and_then(|r| {
+                    ev.force_bool(
+                        &r,
+                        Pos::NONE,
+                        "while evaluating the return value of the sorting function passed to builtins.sort",
+                    )
+                });
+            match r {
+                Ok(b) => b,
+                Err(e) => {
+                    err = Some(e);
+                    false
+                }
+            }
+        });
+        match err {
+            Some(e) => Err(e),
+            None => Ok(Value::list(items)),
+        }
+    }),
+    op("genericClosure", 1, |ev, args, pos| {
+        let a = ev.force_attrs(&args[0], Pos::NONE, &arg_ctx(0, "genericClosure"))?;
+        let get = |name: &str| {
+            a.get(name)
+                .map(|x| x.value.clone())
+                .ok_or_else(|| EvalError::eval(format!("attribute '{name}' missing"), pos))
+        };
+        let start = get("startSet").map_err(frame(
+            "in the attrset passed as argument to builtins.genericClosure",
+            Pos::NONE,
+        ))?;
+        let operator = get("operator").map_err(frame(
+            "in the attrset passed as argument to builtins.genericClosure",
+            Pos::NONE,
+        ))?;
+        let start = ev.force_list(
+            &start,
+            Pos::NONE,
+            "while evaluating the 'startSet' attribute passed as argument to builtins.genericClosure",
+        )?;
+        let operator = ev.force_function(
+            &operator,
+            Pos::NONE,
+            "while evaluating the 'operator' attribute passed as argument to builtins.genericClosure",
+        )?;
+        let mut queue: std::collections::VecDeque<Value> = start.iter().cloned().collect();
+        let mut seen: Vec<Value> = Vec::new();
+        let mut out = Vec::new();
+        while let Some(item) = queue.pop_front() {
+            let e = ev.force_attrs(
+                &item,
+                Pos::NONE,
+                "while evaluating one of the elements generated by (or initially passed to) builtins.genericClosure",
+            )?;
+            let Some(key) = e.get("key") else {
+                return Err(EvalError::eval("attribute 'key' missing", pos)).map_err(frame(
+                    "in one of the attrsets generated by (or initially passed to) builtins.genericClosure",
+                    Pos::NONE,
+                ));
+            };
+            let key = ev.force(&key.value.clone())?;
+            let mut dup = false;
+            for s in &seen {
+                if ev.compare_values(s, &key, pos)? == Ordering::Equal {
+                    dup = true;
+                    break;
+                }
+            }
+            if dup {
+                continue;
+            }
+            seen.push(key);
+            out.push(Value::Attrs(e.clone()));
+            let next = ev.call(operator.clone(), Value::Attrs(e), Pos::NONE)?;
+            let next = ev.force_list(
+                &next,
+                Pos::NONE,
+                "while evaluating the return value of the `operator` passed to builtins.genericClosure",
+            )?;
+            queue.extend(next.iter().cloned());
+        }
+        Ok(Value::list(out))
+    }),
+];
+
+/// Stable merge sort; `less(a, b)` says whether `a` must come before `b`.
+fn merge_sort(items: &mut Vec<Value>, less: &mut dyn FnMut(&Value, &Value) -> bool) {
+    if items.len() <= 1 {
+        return;
+    }
+    let mut right = items.split_off(items.len() / 2);
+    merge_sort(items, less);
+    merge_sort(&mut right, less);
+    let left = std::mem::take(items);
+    let (mut i, mut j) = (0, 0);
+    while i < left.len() && j < right.len() {
+        if less(&right[j], &left[i]) {
+            items.push(right[j].clone());
+            j += 1;
+        } else {
+            items.push(left[i].clone());
+            i += 1;
+        }
+    }
+    items.extend_from_slice(&left[i..]);
+    items.extend_from_slice(&right[j..]);
+}
+
+/// Used by error messages elsewhere.
+#[allow(dead_code)]
+fn describe(v: &Value) -> String {
+    show_value(v)
+}

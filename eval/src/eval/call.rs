@@ -1,0 +1,172 @@
+//! Function application: lambdas (with formals), builtins (partial
+//! application), and sets with `__functor`.
+
+use std::rc::Rc;
+
+use super::Evaluator;
+use super::expr::{did_you_mean, frame};
+use crate::error::{EvalError, EvalResult};
+use crate::pos::Pos;
+use crate::print::show_value;
+use crate::value::{Closure, PrimOpApp, Value};
+
+impl Evaluator {
+    /// Applies `f` to `arg` (a value or thunk); `pos` is the call site.
+    pub fn call(&mut self, f: Value, arg: Value, pos: Pos) -> EvalResult<Value> {
+        let f = self.force(&f)?;
+        self.enter_call(pos)?;
+        let r = self.call_forced(f, arg, pos);
+        self.leave_call();
+        r
+    }
+
+    fn call_forced(&mut self, f: Value, arg: Value, pos: Pos) -> EvalResult<Value> {
+        match f {
+            Value::Lambda(c) => self
+                .call_lambda(&c, arg, pos)
+                .map_err(frame("from call site", pos)),
+            Value::PrimOp(op) => {
+                if op.arity == 1 {
+                    self.call_primop(op, &[arg], pos)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp {
+                        op,
+                        args: vec![arg],
+                    })))
+                }
+            }
+            Value::PrimOpApp(app) => {
+                let mut args = app.args.clone();
+                args.push(arg);
+                if args.len() == app.op.arity {
+                    self.call_primop(app.op, &args, pos)
+                } else {
+                    Ok(Value::PrimOpApp(Rc::new(PrimOpApp { op: app.op, args })))
+                }
+            }
+            Value::Attrs(ref a) if a.get("__functor").is_some() => {
+                let functor = a
+                    .get("__functor")
+                    .map(|x| x.value.clone())
+                    .unwrap_or(Value::Null);
+                let inner = self.call(functor, f.clone(), pos).map_err(frame(
+                    "while calling a functor (an attribute set with a '__functor' attribute)",
+                    pos,
+                ))?;
+                self.call(inner, arg, pos).map_err(frame(
+                    "while calling a functor (an attribute set with a '__functor' attribute)",
+                    pos,
+                ))
+            }
+            other => Err(EvalError::eval(
+                format!(
+                    "attempt to call something which is not a function but {}: {}",
+                    other.show_type(),
+                    show_value(&other)
+                ),
+                pos,
+            )),
+        }
+    }
+
+    fn call_primop(
+        &mut self,
+        op: &'static crate::builtins::PrimOp,
+        args: &[Value],
+        pos: Pos,
+    ) -> EvalResult<Value> {
+        op.run(self, args, pos).map_err(frame(
+            format!("while calling the '{}' builtin", op.name),
+            pos,
+        ))
+    }
+
+    fn call_lambda(&mut self, c: &Rc<Closure>, arg: Value, pos: Pos) -> EvalResult<Value> {
+        let l = &c.lambda;
+        let mut slots = Vec::with_capacity(l.frame_size());
+        let Some(formals) = &l.formals else {
+            slots.push(arg);
+            let env = self.new_env(slots, &c.env);
+            return self
+                .eval(&l.body, &env)
+                .map_err(frame(self.lambda_frame(c), l.pos));
+        };
+        let attrs_v = self.force(&arg)?;
+        let Value::Attrs(attrs) = &attrs_v else {
+            return Err(self.type_error("a set", &attrs_v, pos).pipe_frame(
+                "while evaluating the value passed for the lambda argument".to_string(),
+                l.pos,
+            ));
+        };
+        let env = self.new_env(Vec::new(), &c.env);
+        let mut used = 0;
+        for formal in &formals.entries {
+            match attrs.get(formal.name.as_str()) {
+                Some(a) => {
+                    used += 1;
+                    slots.push(a.value.clone());
+                }
+                None => match &formal.default {
+                    Some(d) => slots.push(self.make_thunk(d, &env)),
+                    None => {
+                        return Err(EvalError::eval(
+                            format!(
+                                "function '{}' called without required argument '{}'",
+                                lambda_name(c),
+                                formal.name.as_str()
+                            ),
+                            l.pos,
+                        ));
+                    }
+                },
+            }
+        }
+        if !formals.ellipsis && used != attrs.len() {
+            for a in attrs.iter() {
+                if !formals.entries.iter().any(|f| f.name == a.name) {
+                    let mut e = EvalError::eval(
+                        format!(
+                            "function '{}' called with unexpected argument '{}'",
+                            lambda_name(c),
+                            a.name.as_str()
+                        ),
+                        l.pos,
+                    );
+                    e.hint = did_you_mean(&a.name, formals.entries.iter().map(|f| f.name.as_str()));
+                    return Err(e);
+                }
+            }
+        }
+        if l.arg.is_some() {
+            slots.push(attrs_v.clone());
+        }
+        *env.slots.borrow_mut() = slots;
+        self.eval(&l.body, &env)
+            .map_err(frame(self.lambda_frame(c), l.pos))
+    }
+
+    fn lambda_frame(&self, c: &Closure) -> String {
+        match &c.lambda.name {
+            Some(n) => format!("while calling '{}'", n.as_str()),
+            None => "while calling anonymous lambda".to_string(),
+        }
+    }
+}
+
+/// The name C++ Nix uses for a lambda in messages.
+pub(crate) fn lambda_name(c: &Closure) -> String {
+    match &c.lambda.name {
+        Some(n) => n.as_str().to_string(),
+        None => "anonymous lambda".to_string(),
+    }
+}
+
+trait PipeFrame {
+    fn pipe_frame(self, message: String, pos: Pos) -> Self;
+}
+
+impl PipeFrame for Box<EvalError> {
+    fn pipe_frame(self, message: String, pos: Pos) -> Self {
+        frame(message, pos)(self)
+    }
+}

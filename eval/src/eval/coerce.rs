@@ -1,0 +1,137 @@
+//! Coercion to strings: interpolation, `+` on strings, `toString`.
+
+use super::Evaluator;
+use super::expr::frame;
+use crate::error::{EvalError, EvalResult};
+use crate::pos::Pos;
+use crate::print::show_value;
+use crate::value::{NixString, StringBuilder, Value};
+
+/// How far a coercion may go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoerceMode {
+    /// Strings, paths as they are, sets via `__toString`/`outPath`.
+    Plain,
+    /// Like `Plain`, but paths are copied to the store (interpolation).
+    Interpolate,
+    /// `toString`: also null, Booleans, numbers and lists.
+    ToString,
+}
+
+impl Evaluator {
+    /// Coerces `v` to a string with its context.
+    pub fn coerce_to_string(
+        &mut self,
+        v: &Value,
+        pos: Pos,
+        mode: CoerceMode,
+    ) -> EvalResult<NixString> {
+        let mut sb = StringBuilder::default();
+        self.coerce_into(v, pos, mode, &mut sb)?;
+        Ok(sb.finish())
+    }
+
+    /// Appends the coercion of `v` to `out`.
+    pub(crate) fn coerce_into(
+        &mut self,
+        v: &Value,
+        pos: Pos,
+        mode: CoerceMode,
+        out: &mut StringBuilder,
+    ) -> EvalResult<()> {
+        let v = self.force(v)?;
+        match &v {
+            Value::String(s) => out.push(s),
+            Value::Path(p) => {
+                if mode == CoerceMode::Interpolate {
+                    let stored = self.copy_path_to_store(p, pos)?;
+                    out.push(&stored);
+                } else {
+                    out.push(p);
+                }
+            }
+            Value::Attrs(a) => {
+                if let Some(f) = a.get("__toString") {
+                    let (f, fpos) = (f.value.clone(), f.pos);
+                    let r = self
+                        .call(f, v.clone(), fpos)
+                        .map_err(frame("while calling the `__toString` attribute", fpos))?;
+                    let r = self.force(&r)?;
+                    if !matches!(r, Value::String(_) | Value::Path(_)) {
+                        return Err(EvalError::eval(
+                            format!(
+                                "`__toString` should return a string, but got {}: {}",
+                                r.show_type(),
+                                show_value(&r)
+                            ),
+                            fpos,
+                        ))
+                        .map_err(frame(
+                            "while using the result of the `__toString` attribute",
+                            fpos,
+                        ));
+                    }
+                    return self.coerce_into(&r, fpos, mode, out).map_err(frame(
+                        "while using the result of the `__toString` attribute",
+                        fpos,
+                    ));
+                }
+                if let Some(o) = a.get("outPath") {
+                    let (o, opos) = (o.value.clone(), o.pos);
+                    return self
+                        .coerce_into(&o, opos, mode, out)
+                        .map_err(frame("while evaluating the `outPath` attribute", opos));
+                }
+                return Err(self.cannot_coerce(&v, pos));
+            }
+            Value::Null if mode == CoerceMode::ToString => {}
+            Value::Bool(b) if mode == CoerceMode::ToString => {
+                if *b {
+                    out.push_bytes(b"1");
+                }
+            }
+            Value::Int(i) if mode == CoerceMode::ToString => {
+                out.push_bytes(i.to_string().as_bytes())
+            }
+            Value::Float(f) if mode == CoerceMode::ToString => {
+                out.push_bytes(format!("{f:.6}").as_bytes())
+            }
+            Value::List(items) if mode == CoerceMode::ToString => {
+                let n = items.len();
+                for (i, item) in items.iter().enumerate() {
+                    let item = self.force(item)?;
+                    self.coerce_into(&item, pos, mode, out)
+                        .map_err(frame("while evaluating one element of the list", pos))?;
+                    if i + 1 < n && !matches!(&item, Value::List(l) if l.is_empty()) {
+                        out.push_bytes(b" ");
+                    }
+                }
+            }
+            _ => return Err(self.cannot_coerce(&v, pos)),
+        }
+        Ok(())
+    }
+
+    fn cannot_coerce(&self, v: &Value, pos: Pos) -> Box<EvalError> {
+        EvalError::eval(
+            format!(
+                "cannot coerce {} to a string: {}",
+                v.show_type(),
+                show_value(v)
+            ),
+            pos,
+        )
+    }
+
+    /// Interpolating a path copies it to the store; that needs the store,
+    /// which this evaluator does not have yet.
+    fn copy_path_to_store(&mut self, p: &NixString, pos: Pos) -> EvalResult<NixString> {
+        Err(EvalError::eval(
+            format!(
+                "not implemented: copying path '{}' to the store",
+                p.to_str_lossy()
+            ),
+            pos,
+        ))
+    }
+}

@@ -1,0 +1,499 @@
+//! Evaluating one lowered node to weak head normal form.
+
+use std::rc::Rc;
+
+use tvix_syntax::exact::BinOp;
+
+use super::Evaluator;
+use crate::error::{ErrorKind, EvalError, EvalResult, Frame};
+use crate::lower::{AttrKey, AttrScope, AttrsIr, Ir, IrKind};
+use crate::pos::Pos;
+use crate::print::show_value;
+use crate::value::{Attr, AttrSet, Env, NixString, Symbol, Value};
+
+/// Adds a trace frame to an error on its way out.
+pub(crate) fn frame(
+    message: impl Into<String>,
+    pos: Pos,
+) -> impl FnOnce(Box<EvalError>) -> Box<EvalError> {
+    let message = message.into();
+    move |mut e| {
+        e.frames.push(Frame { message, pos });
+        e
+    }
+}
+
+impl Evaluator {
+    /// A new frame, registered so that cycles through it are broken when
+    /// the evaluation ends.
+    pub(crate) fn new_env(&mut self, slots: Vec<Value>, parent: &Rc<Env>) -> Rc<Env> {
+        let env = Rc::new(Env::new(slots, Some(parent.clone())));
+        self.registry.env(&env);
+        env
+    }
+
+    /// Evaluates `ir` in `env` to weak head normal form.
+    pub fn eval(&mut self, ir: &Rc<Ir>, env: &Rc<Env>) -> EvalResult<Value> {
+        self.check_stack(ir.pos)?;
+        match &ir.kind {
+            IrKind::Const(v) => Ok(v.clone()),
+            IrKind::Var { depth, slot, name } => {
+                let v = env.lookup(*depth, *slot).ok_or_else(|| {
+                    EvalError::eval(format!("undefined variable '{}'", name.as_str()), ir.pos)
+                })?;
+                self.force(&v)
+            }
+            IrKind::WithVar { name, withs } => {
+                let v = self.lookup_with(name, withs, env, ir.pos)?;
+                self.force(&v)
+            }
+            IrKind::CurPos => Ok(self.pos_attrs(ir.pos)),
+            IrKind::Select {
+                expr,
+                path,
+                default,
+            } => self.eval_select(ir.pos, expr, path, default.as_ref(), env),
+            IrKind::HasAttr { expr, path } => {
+                let mut v = self
+                    .eval(expr, env)
+                    .map_err(frame("in the argument of '?'", expr.pos))?;
+                for key in path {
+                    v = self.force(&v)?;
+                    let name = self.attr_key(key, env)?;
+                    match &v {
+                        Value::Attrs(a) => match a.get(name.as_str()) {
+                            Some(attr) => v = attr.value.clone(),
+                            None => return Ok(Value::Bool(false)),
+                        },
+                        _ => return Ok(Value::Bool(false)),
+                    }
+                }
+                Ok(Value::Bool(true))
+            }
+            IrKind::Attrs(attrs) => self.eval_attrs(attrs, env),
+            IrKind::Let { attrs, body } => {
+                let frame = self.bind_recursive(attrs, env)?;
+                self.eval(body, &frame)
+            }
+            IrKind::List(items) => {
+                let items = items.iter().map(|i| self.make_thunk(i, env)).collect();
+                Ok(Value::list(items))
+            }
+            IrKind::Lambda(l) => Ok(Value::Lambda(Rc::new(crate::value::Closure {
+                lambda: l.clone(),
+                env: env.clone(),
+            }))),
+            IrKind::Call { fun, args } => {
+                let mut f = self.eval(fun, env)?;
+                for arg in args {
+                    let a = self.make_thunk(arg, env);
+                    f = self.call(f, a, ir.pos)?;
+                }
+                Ok(f)
+            }
+            IrKind::With { env: scope, body } => {
+                let scope = self.make_thunk(scope, env);
+                let frame = self.new_env(vec![scope], env);
+                self.eval(body, &frame)
+            }
+            IrKind::If { cond, then_, else_ } => {
+                let c = self.eval(cond, env)?;
+                let c = self
+                    .expect_bool(&c, cond.pos)
+                    .map_err(frame("while evaluating a branch condition", cond.pos))?;
+                self.eval(if c { then_ } else { else_ }, env)
+            }
+            IrKind::Assert { cond, body, text } => {
+                let c = self.eval(cond, env).map_err(frame(
+                    format!("while evaluating the condition of the assertion '{text}'"),
+                    ir.pos,
+                ))?;
+                let c = self.expect_bool(&c, cond.pos).map_err(frame(
+                    format!("while evaluating the condition of the assertion '{text}'"),
+                    ir.pos,
+                ))?;
+                if !c {
+                    return Err(self.assertion_failed(cond, env, text, ir.pos));
+                }
+                self.eval(body, env)
+            }
+            IrKind::Not(e) => {
+                let v = self.eval(e, env)?;
+                let b = self
+                    .expect_bool(&v, e.pos)
+                    .map_err(frame("in the argument of the not operator", e.pos))?;
+                Ok(Value::Bool(!b))
+            }
+            IrKind::BinOp { op, lhs, rhs } => self.eval_binop(*op, lhs, rhs, env, ir.pos),
+            IrKind::ConcatStrings {
+                force_string,
+                parts,
+            } => self.concat_strings(*force_string, parts, env, ir.pos),
+        }
+    }
+
+    fn lookup_with(
+        &mut self,
+        name: &Symbol,
+        withs: &[u32],
+        env: &Rc<Env>,
+        pos: Pos,
+    ) -> EvalResult<Value> {
+        for &depth in withs {
+            let scope = env.lookup(depth, 0).unwrap_or(Value::Null);
+            let scope = self.force(&scope)?;
+            let Value::Attrs(attrs) = scope else {
+                return Err(self.type_error("a set", &scope, pos));
+            };
+            if let Some(attr) = attrs.get(name.as_str()) {
+                return Ok(attr.value.clone());
+            }
+        }
+        Err(EvalError::eval(
+            format!(
+                "undefined variable '{}'",
+                tvix_syntax::exact::print_identifier(name.as_str())
+            ),
+            pos,
+        ))
+    }
+
+    fn assertion_failed(
+        &mut self,
+        cond: &Rc<Ir>,
+        env: &Rc<Env>,
+        text: &str,
+        pos: Pos,
+    ) -> Box<EvalError> {
+        // C++ Nix explains a failed `a == b` by comparing again and
+        // reporting the first difference.
+        if let IrKind::BinOp {
+            op: BinOp::Eq,
+            lhs,
+            rhs,
+        } = &cond.kind
+        {
+            let explained = (|| -> EvalResult<Option<Box<EvalError>>> {
+                let l = self.eval(lhs, env)?;
+                let r = self.eval(rhs, env)?;
+                self.explain_inequality(&l, &r, cond.pos)
+            })();
+            match explained {
+                Ok(Some(e)) | Err(e) => {
+                    let mut e = e;
+                    e.kind = ErrorKind::Assertion;
+                    e.frames.push(Frame {
+                        message: format!(
+                            "while evaluating the condition of the assertion '{text}'"
+                        ),
+                        pos,
+                    });
+                    return e;
+                }
+                Ok(None) => {}
+            }
+        }
+        EvalError::new(
+            ErrorKind::Assertion,
+            format!("assertion '{text}' failed"),
+            pos,
+        )
+    }
+
+    /// The name an attribute path element denotes.
+    pub(crate) fn attr_key(&mut self, key: &AttrKey, env: &Rc<Env>) -> EvalResult<Symbol> {
+        match key {
+            AttrKey::Static(s) => Ok(s.clone()),
+            AttrKey::Dynamic(e) => {
+                let v = self.eval(e, env)?;
+                let s = self
+                    .expect_string(&v, e.pos)
+                    .map_err(frame("while evaluating an attribute name", e.pos))?;
+                Ok(Symbol::new(&s.to_str_lossy()))
+            }
+        }
+    }
+
+    fn eval_select(
+        &mut self,
+        pos: Pos,
+        expr: &Rc<Ir>,
+        path: &[AttrKey],
+        default: Option<&Rc<Ir>>,
+        env: &Rc<Env>,
+    ) -> EvalResult<Value> {
+        let mut v = self.eval(expr, env)?;
+        for (i, key) in path.iter().enumerate() {
+            let name = self.attr_key(key, env)?;
+            let attrs = match &v {
+                Value::Attrs(a) => a.clone(),
+                _ => {
+                    if let Some(d) = default {
+                        return self.eval(d, env);
+                    }
+                    return Err(self
+                        .type_error("a set", &v, pos)
+                        .pipe(frame("while selecting an attribute", pos)));
+                }
+            };
+            match attrs.get(name.as_str()) {
+                Some(attr) => {
+                    let attr_pos = attr.pos;
+                    let value = attr.value.clone();
+                    v = self.force(&value).map_err(|e| {
+                        let shown = show_path(&path[..=i], &name);
+                        let e = frame(
+                            format!("from the definition of '{}'", name.as_str()),
+                            attr_pos,
+                        )(e);
+                        let _ = shown;
+                        frame(
+                            format!(
+                                "while evaluating the attribute '{}'",
+                                show_path(&path[..=i], &name)
+                            ),
+                            pos,
+                        )(e)
+                    })?;
+                }
+                None => {
+                    if let Some(d) = default {
+                        return self.eval(d, env);
+                    }
+                    let mut e = EvalError::eval(
+                        format!(
+                            "attribute '{}' missing",
+                            tvix_syntax::exact::print_identifier(name.as_str())
+                        ),
+                        pos,
+                    );
+                    e.hint = did_you_mean(&name, attrs.iter().map(|a| a.name.as_str()));
+                    return Err(e);
+                }
+            }
+        }
+        Ok(v)
+    }
+
+    fn eval_attrs(&mut self, ir: &Rc<AttrsIr>, env: &Rc<Env>) -> EvalResult<Value> {
+        if ir.recursive {
+            let frame = self.bind_recursive(ir, env)?;
+            let values = frame.slots.borrow().clone();
+            let mut entries: Vec<Attr> = ir
+                .attrs
+                .iter()
+                .zip(values)
+                .map(|(a, value)| Attr {
+                    name: a.name.clone(),
+                    value,
+                    pos: a.pos,
+                })
+                .collect();
+            self.add_dynamic(ir, &frame, &mut entries)?;
+            return Ok(Value::Attrs(Rc::new(AttrSet::from_sorted_or_sort(
+                entries,
+                !ir.dynamic.is_empty(),
+            ))));
+        }
+        let inherit_env = self.inherit_from_env(ir, env);
+        let mut entries = Vec::with_capacity(ir.attrs.len() + ir.dynamic.len());
+        for a in &ir.attrs {
+            let scope_env = match a.scope {
+                AttrScope::InheritFrom => inherit_env.as_ref().unwrap_or(env),
+                _ => env,
+            };
+            let value = self.make_thunk(&a.value, scope_env);
+            entries.push(Attr {
+                name: a.name.clone(),
+                value,
+                pos: a.pos,
+            });
+        }
+        self.add_dynamic(ir, env, &mut entries)?;
+        Ok(Value::Attrs(Rc::new(AttrSet::from_sorted_or_sort(
+            entries,
+            !ir.dynamic.is_empty(),
+        ))))
+    }
+
+    fn inherit_from_env(&mut self, ir: &AttrsIr, env: &Rc<Env>) -> Option<Rc<Env>> {
+        if ir.inherit_from.is_empty() {
+            return None;
+        }
+        let sources = ir
+            .inherit_from
+            .iter()
+            .map(|s| self.make_thunk(s, env))
+            .collect();
+        Some(self.new_env(sources, env))
+    }
+
+    /// Makes the frame of a `rec` set or `let` and fills it.
+    fn bind_recursive(&mut self, ir: &AttrsIr, env: &Rc<Env>) -> EvalResult<Rc<Env>> {
+        let frame = self.new_env(Vec::new(), env);
+        let inherit_env = self.inherit_from_env(ir, &frame);
+        let mut values = Vec::with_capacity(ir.attrs.len());
+        for a in &ir.attrs {
+            let scope_env = match a.scope {
+                AttrScope::Own => &frame,
+                AttrScope::Outer => env,
+                AttrScope::InheritFrom => inherit_env.as_ref().unwrap_or(&frame),
+            };
+            values.push(self.make_thunk(&a.value, scope_env));
+        }
+        *frame.slots.borrow_mut() = values;
+        Ok(frame)
+    }
+
+    fn add_dynamic(
+        &mut self,
+        ir: &AttrsIr,
+        env: &Rc<Env>,
+        entries: &mut Vec<Attr>,
+    ) -> EvalResult<()> {
+        for d in &ir.dynamic {
+            let name = self.eval(&d.name, env)?;
+            if matches!(name, Value::Null) {
+                continue;
+            }
+            let name = self.expect_string(&name, d.name.pos).map_err(frame(
+                "while evaluating the name of a dynamic attribute",
+                d.pos,
+            ))?;
+            let name = Symbol::new(&name.to_str_lossy());
+            if let Some(prev) = entries.iter().find(|a| a.name == name) {
+                let where_ = self.show_pos(prev.pos);
+                return Err(EvalError::eval(
+                    format!(
+                        "dynamic attribute '{}' already defined at {}",
+                        name.as_str(),
+                        where_
+                    ),
+                    d.pos,
+                ));
+            }
+            let value = self.make_thunk(&d.value, env);
+            entries.push(Attr {
+                name,
+                value,
+                pos: d.pos,
+            });
+        }
+        Ok(())
+    }
+
+    /// `file:line:col` of a position, as messages show it.
+    pub(crate) fn show_pos(&self, pos: Pos) -> String {
+        match (self.sources.get(pos.file), self.sources.line_col(pos)) {
+            (Some(src), Some((l, c))) => format!("{}:{}:{}", src.name, l, c),
+            _ => "«none»:0".to_string(),
+        }
+    }
+
+    /// `{ column, file, line }` for `__curPos` and `unsafeGetAttrPos`.
+    pub(crate) fn pos_attrs(&self, pos: Pos) -> Value {
+        let (Some(src), Some((line, col))) =
+            (self.sources.get(pos.file), self.sources.line_col(pos))
+        else {
+            return Value::Null;
+        };
+        let file = if src.name.starts_with('/') {
+            Value::String(NixString::from(src.name.as_str()))
+        } else {
+            Value::str(&src.name)
+        };
+        Value::Attrs(Rc::new(AttrSet::from_sorted(vec![
+            Attr {
+                name: Symbol::new("column"),
+                value: Value::Int(col as i64),
+                pos: Pos::NONE,
+            },
+            Attr {
+                name: Symbol::new("file"),
+                value: file,
+                pos: Pos::NONE,
+            },
+            Attr {
+                name: Symbol::new("line"),
+                value: Value::Int(line as i64),
+                pos: Pos::NONE,
+            },
+        ])))
+    }
+
+    /// "expected X but found Y: value".
+    pub(crate) fn type_error(&self, expected: &str, found: &Value, pos: Pos) -> Box<EvalError> {
+        EvalError::eval(
+            format!(
+                "expected {} but found {}: {}",
+                expected,
+                found.show_type(),
+                show_value(found)
+            ),
+            pos,
+        )
+    }
+}
+
+/// `a.b."${x}"` as C++ Nix shows a selection path in traces.
+fn show_path(path: &[AttrKey], last: &Symbol) -> String {
+    let mut out = Vec::new();
+    for (i, k) in path.iter().enumerate() {
+        match k {
+            AttrKey::Static(s) => out.push(tvix_syntax::exact::print_identifier(s.as_str())),
+            AttrKey::Dynamic(_) if i + 1 == path.len() => {
+                out.push(tvix_syntax::exact::print_identifier(last.as_str()))
+            }
+            AttrKey::Dynamic(_) => out.push("\"${...}\"".to_string()),
+        }
+    }
+    out.join(".")
+}
+
+/// C++ Nix's "Did you mean …?" suggestions: names within edit distance 2.
+pub(crate) fn did_you_mean<'a>(
+    name: &Symbol,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<String> {
+    let target = name.as_str();
+    let mut close: Vec<(usize, &str)> = candidates
+        .map(|c| (levenshtein(target, c), c))
+        .filter(|(d, _)| *d <= 2)
+        .collect();
+    if close.is_empty() {
+        return None;
+    }
+    close.sort();
+    close.truncate(10);
+    let names: Vec<&str> = close.iter().map(|(_, n)| *n).collect();
+    Some(match names.as_slice() {
+        [one] => format!("Did you mean {one}?"),
+        many => {
+            let (last, init) = many.split_last().unwrap_or((&"", &[]));
+            format!("Did you mean one of {} or {}?", init.join(", "), last)
+        }
+    })
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// `x.pipe(f)` = `f(x)`, for readable error construction.
+pub(crate) trait Pipe: Sized {
+    fn pipe<T>(self, f: impl FnOnce(Self) -> T) -> T {
+        f(self)
+    }
+}
+
+impl<T> Pipe for T {}

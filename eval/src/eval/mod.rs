@@ -1,0 +1,318 @@
+//! The evaluator: forcing values, evaluating lowered expressions, calls.
+//!
+//! One [`Evaluator`] is one evaluation: it owns the sources it has read,
+//! the global frame, the import cache and the registry that breaks
+//! reference cycles when it is dropped (see [`registry`]). Evaluation is
+//! recursive on the native stack; a call-depth counter and a stack-usage
+//! check turn runaway recursion into a clean error.
+
+mod call;
+mod coerce;
+mod expr;
+mod force;
+mod ops;
+
+pub(crate) use expr::frame;
+pub mod registry;
+
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
+use tvix_syntax::exact;
+
+pub use coerce::CoerceMode;
+
+use crate::error::{ErrorKind, EvalError, EvalResult, Frame};
+use crate::io::EvalIO;
+use crate::lower::{self, Globals, Ir};
+use crate::pos::{FileId, Pos, Sources};
+use crate::value::{Env, Thunk, ThunkState, Value};
+
+/// Settings of one evaluation.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `-I` entries then `NIX_PATH` entries: `(prefix, path)`.
+    pub search_path: Vec<(String, String)>,
+    /// Nested calls allowed before "max-call-depth exceeded".
+    pub max_call_depth: usize,
+    /// Native stack bytes kept free: evaluation fails cleanly when less
+    /// than this is left on the current thread.
+    pub stack_reserve: usize,
+    /// `$HOME`, for `~/` path literals.
+    pub home: Option<String>,
+    /// Experimental features switched on (`parse-toml-timestamps`, …).
+    pub experimental_features: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            search_path: Vec::new(),
+            max_call_depth: 10000,
+            stack_reserve: 4 * 1024 * 1024,
+            home: None,
+            experimental_features: Vec::new(),
+        }
+    }
+}
+
+/// Stack size for a thread that runs evaluations with the default
+/// [`Settings::stack_reserve`], leaving headroom for the parser and printing.
+pub const EVAL_STACK: usize = 512 * 1024 * 1024;
+
+/// One evaluation.
+pub struct Evaluator {
+    /// Every source read so far (files, `-E` text).
+    pub sources: Sources,
+    /// Settings.
+    pub settings: Settings,
+    pub(crate) io: Box<dyn EvalIO>,
+    pub(crate) globals: Globals,
+    pub(crate) base_env: Rc<Env>,
+    pub(crate) builtins: Value,
+    pub(crate) import_cache: FxHashMap<String, Value>,
+    pub(crate) registry: registry::Registry,
+    call_depth: usize,
+    /// Nesting of `tryEval` (debug hooks and `trace` want to know).
+    pub(crate) try_depth: usize,
+    pub(crate) regex_cache: FxHashMap<Vec<u8>, Rc<regex::bytes::Regex>>,
+}
+
+impl Evaluator {
+    /// A fresh evaluation that does IO through `io`.
+    pub fn new(io: Box<dyn EvalIO>, settings: Settings) -> Evaluator {
+        let mut ev = Evaluator {
+            sources: Sources::default(),
+            settings,
+            io,
+            globals: Globals::default(),
+            base_env: Rc::new(Env::new(Vec::new(), None)),
+            builtins: Value::Null,
+            import_cache: FxHashMap::default(),
+            registry: registry::Registry::default(),
+            call_depth: 0,
+            try_depth: 0,
+            regex_cache: FxHashMap::default(),
+        };
+        crate::builtins::install(&mut ev);
+        ev
+    }
+
+    /// Parses and evaluates `text` (named `name`, relative paths resolved
+    /// against `base_dir`) to weak head normal form.
+    pub fn eval_source(&mut self, name: &str, text: &str, base_dir: &str) -> EvalResult<Value> {
+        let (ir, _) = self.parse_and_lower(name, text, base_dir)?;
+        let env = self.base_env.clone();
+        self.eval(&ir, &env)
+    }
+
+    /// Parses `text` and lowers it against the global frame.
+    pub(crate) fn parse_and_lower(
+        &mut self,
+        name: &str,
+        text: &str,
+        base_dir: &str,
+    ) -> EvalResult<(Rc<Ir>, FileId)> {
+        let file = self.sources.add(name.to_owned(), text.to_owned());
+        let ctx = exact::ParseContext {
+            source_name: name,
+            base_dir,
+            home: self.settings.home.as_deref(),
+        };
+        let expr = exact::parse(text, &ctx).map_err(|f| {
+            let pos = match f.range() {
+                Some(r) => Pos {
+                    file,
+                    offset: r.start().into(),
+                },
+                None => Pos::NONE,
+            };
+            EvalError::new(ErrorKind::Eval, f.message(), pos)
+        })?;
+        Ok((lower::lower(&expr, file, &self.globals), file))
+    }
+
+    /// Fails cleanly when the native stack is nearly used up.
+    #[inline]
+    pub(crate) fn check_stack(&self, pos: Pos) -> EvalResult<()> {
+        if stacker::remaining_stack().is_some_and(|left| left < self.settings.stack_reserve) {
+            return Err(EvalError::new(
+                ErrorKind::StackOverflow,
+                "stack overflow; max-call-depth exceeded",
+                pos,
+            ));
+        }
+        Ok(())
+    }
+
+    /// A suspended evaluation of `ir` in `env`, or its value directly when
+    /// that needs no work (literals, variables, functions), as C++ Nix's
+    /// `maybeThunk` does.
+    pub(crate) fn make_thunk(&mut self, ir: &Rc<Ir>, env: &Rc<Env>) -> Value {
+        use crate::lower::IrKind;
+        match &ir.kind {
+            IrKind::Const(v) => v.clone(),
+            IrKind::Var { depth, slot, .. } => env
+                .lookup(*depth, *slot)
+                .unwrap_or_else(|| Value::Thunk(Thunk::suspended(ir.clone(), env.clone()))),
+            IrKind::Lambda(l) => Value::Lambda(Rc::new(crate::value::Closure {
+                lambda: l.clone(),
+                env: env.clone(),
+            })),
+            _ => Value::Thunk(Thunk::suspended(ir.clone(), env.clone())),
+        }
+    }
+
+    /// Forces `v` to weak head normal form.
+    pub fn force(&mut self, v: &Value) -> EvalResult<Value> {
+        match v {
+            Value::Thunk(t) => self.force_thunk(t),
+            other => Ok(other.clone()),
+        }
+    }
+
+    fn force_thunk(&mut self, t: &Thunk) -> EvalResult<Value> {
+        let state = {
+            let mut cell = t.0.borrow_mut();
+            match &*cell {
+                ThunkState::Forced(v) => return Ok(v.clone()),
+                ThunkState::Blackhole(pos) => {
+                    let pos = *pos;
+                    drop(cell);
+                    let mut e =
+                        EvalError::new(ErrorKind::Eval, "infinite recursion encountered", pos);
+                    e.frames.push(Frame {
+                        message: "entering the infinite recursion".into(),
+                        pos: Pos::NONE,
+                    });
+                    return Err(e);
+                }
+                ThunkState::Cleared => {
+                    return Err(EvalError::eval(
+                        "value used after its evaluation ended",
+                        Pos::NONE,
+                    ));
+                }
+                ThunkState::Suspended(ir, _) => {
+                    let pos = ir.pos;
+                    std::mem::replace(&mut *cell, ThunkState::Blackhole(pos))
+                }
+                ThunkState::Apply(_, _, pos) => {
+                    let pos = *pos;
+                    std::mem::replace(&mut *cell, ThunkState::Blackhole(pos))
+                }
+            }
+        };
+        let result = match &state {
+            ThunkState::Suspended(ir, env) => self.eval(ir, env),
+            ThunkState::Apply(f, arg, pos) => self.call(f.clone(), arg.clone(), *pos),
+            _ => unreachable!("only suspended states are taken out"),
+        };
+        match result {
+            Ok(v) => {
+                let v = self.force(&v)?;
+                if registry::may_close_cycle(&v) {
+                    self.registry.thunk(t);
+                }
+                *t.0.borrow_mut() = ThunkState::Forced(v.clone());
+                Ok(v)
+            }
+            Err(e) => {
+                // Like C++ Nix, a failed thunk is evaluated again when forced
+                // again (tryEval may have caught the error).
+                *t.0.borrow_mut() = state;
+                Err(e)
+            }
+        }
+    }
+
+    /// Forces `v` and everything inside it (lists and sets), as `--strict`
+    /// and `deepSeq` do.
+    pub fn force_deep(&mut self, v: &Value) -> EvalResult<Value> {
+        let mut seen = rustc_hash::FxHashSet::default();
+        let v = self.force(v)?;
+        self.force_deep_inner(&v, &mut seen)?;
+        Ok(v)
+    }
+
+    fn force_deep_inner(
+        &mut self,
+        v: &Value,
+        seen: &mut rustc_hash::FxHashSet<usize>,
+    ) -> EvalResult<()> {
+        self.check_stack(Pos::NONE)?;
+        match v {
+            Value::Attrs(a) => {
+                if !seen.insert(Rc::as_ptr(a) as usize) {
+                    return Ok(());
+                }
+                for attr in a.iter() {
+                    let inner = self.force(&attr.value).map_err(|mut e| {
+                        e.frames.push(Frame {
+                            message: format!(
+                                "while evaluating the attribute '{}'",
+                                attr.name.as_str()
+                            ),
+                            pos: attr.pos,
+                        });
+                        e
+                    })?;
+                    self.force_deep_inner(&inner, seen)?;
+                }
+            }
+            Value::List(l) => {
+                if !seen.insert(Rc::as_ptr(l) as usize) {
+                    return Ok(());
+                }
+                for item in l.iter() {
+                    let inner = self.force(item)?;
+                    self.force_deep_inner(&inner, seen)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Records an entered call; fails when `max-call-depth` is exceeded.
+    pub(crate) fn enter_call(&mut self, pos: Pos) -> EvalResult<()> {
+        if self.call_depth >= self.settings.max_call_depth {
+            return Err(EvalError::new(
+                ErrorKind::StackOverflow,
+                "stack overflow; max-call-depth exceeded",
+                pos,
+            ));
+        }
+        self.call_depth += 1;
+        Ok(())
+    }
+
+    /// Records a left call.
+    pub(crate) fn leave_call(&mut self) {
+        self.call_depth -= 1;
+    }
+
+    /// The `builtins` set.
+    pub fn builtins(&self) -> &Value {
+        &self.builtins
+    }
+
+    /// Prints a diagnostic through the IO boundary.
+    pub(crate) fn diagnostic(&self, line: &str) {
+        self.io.print_diagnostic(line);
+    }
+}
+
+impl Drop for Evaluator {
+    fn drop(&mut self) {
+        self.import_cache.clear();
+        self.builtins = Value::Null;
+        self.base_env.slots.borrow_mut().clear();
+        self.registry.clear();
+    }
+}
+
+/// Lexical canonicalisation of an absolute path (`.`, `..`, `//`).
+pub(crate) fn canonicalise(path: &str) -> String {
+    ops::canonicalise_path(path)
+}

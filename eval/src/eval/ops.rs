@@ -1,0 +1,387 @@
+//! Operators: equality, comparison, `//`, `++`, `+` and interpolation.
+
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+use tvix_syntax::exact::BinOp;
+
+use super::Evaluator;
+use super::coerce::CoerceMode;
+use super::expr::frame;
+use crate::error::{EvalError, EvalResult};
+use crate::lower::Ir;
+use crate::pos::Pos;
+use crate::print::show_value;
+use crate::value::{Env, NixString, StringBuilder, Value};
+
+impl Evaluator {
+    pub(crate) fn eval_binop(
+        &mut self,
+        op: BinOp,
+        lhs: &Rc<Ir>,
+        rhs: &Rc<Ir>,
+        env: &Rc<Env>,
+        _pos: Pos,
+    ) -> EvalResult<Value> {
+        let sym = op.symbol();
+        let left_ctx = format!("in the left operand of '{sym}'");
+        let right_ctx = format!("in the right operand of '{sym}'");
+        match op {
+            BinOp::Eq | BinOp::NEq => {
+                let l = self.eval(lhs, env).map_err(frame(left_ctx, lhs.pos))?;
+                let r = self.eval(rhs, env).map_err(frame(right_ctx, rhs.pos))?;
+                let eq = self.values_equal(&l, &r, true)?;
+                Ok(Value::Bool(eq == (op == BinOp::Eq)))
+            }
+            BinOp::And | BinOp::Or | BinOp::Impl => {
+                let l = self.eval_bool(lhs, env, &left_ctx)?;
+                let short = match op {
+                    BinOp::And => (!l).then_some(false),
+                    BinOp::Or => l.then_some(true),
+                    _ => (!l).then_some(true),
+                };
+                if let Some(v) = short {
+                    return Ok(Value::Bool(v));
+                }
+                Ok(Value::Bool(self.eval_bool(rhs, env, &right_ctx)?))
+            }
+            BinOp::Update => {
+                let r = self.eval_attrs_operand(rhs, env, &right_ctx)?;
+                let l = self.eval_attrs_operand(lhs, env, &left_ctx)?;
+                if l.is_empty() {
+                    return Ok(Value::Attrs(r));
+                }
+                if r.is_empty() {
+                    return Ok(Value::Attrs(l));
+                }
+                Ok(Value::Attrs(Rc::new(l.update(&r))))
+            }
+            BinOp::ConcatLists => {
+                let l = self.eval(lhs, env).map_err(frame(left_ctx, lhs.pos))?;
+                let r = self.eval(rhs, env).map_err(frame(right_ctx, rhs.pos))?;
+                let ctx = "while evaluating one of the elements to concatenate";
+                let l = self.force_list(&l, _pos, ctx)?;
+                let r = self.force_list(&r, _pos, ctx)?;
+                if l.is_empty() {
+                    return Ok(Value::List(r));
+                }
+                if r.is_empty() {
+                    return Ok(Value::List(l));
+                }
+                let mut out = Vec::with_capacity(l.len() + r.len());
+                out.extend(l.iter().cloned());
+                out.extend(r.iter().cloned());
+                Ok(Value::list(out))
+            }
+        }
+    }
+
+    fn eval_bool(&mut self, e: &Rc<Ir>, env: &Rc<Env>, ctx: &str) -> EvalResult<bool> {
+        let v = self.eval(e, env).map_err(frame(ctx, e.pos))?;
+        self.expect_bool(&v, e.pos).map_err(frame(ctx, e.pos))
+    }
+
+    fn eval_attrs_operand(
+        &mut self,
+        e: &Rc<Ir>,
+        env: &Rc<Env>,
+        ctx: &str,
+    ) -> EvalResult<Rc<crate::value::AttrSet>> {
+        let v = self.eval(e, env).map_err(frame(ctx, e.pos))?;
+        match v {
+            Value::Attrs(a) => Ok(a),
+            other => Err(self.type_error("a set", &other, Pos::NONE)).map_err(frame(ctx, e.pos)),
+        }
+    }
+
+    pub(crate) fn concat_strings(
+        &mut self,
+        force_string: bool,
+        parts: &[Rc<Ir>],
+        env: &Rc<Env>,
+        pos: Pos,
+    ) -> EvalResult<Value> {
+        #[derive(PartialEq, Clone, Copy)]
+        enum Kind {
+            Int,
+            Float,
+            Path,
+            Str,
+        }
+        let mut kind = Kind::Str;
+        let mut n: i64 = 0;
+        let mut nf: f64 = 0.0;
+        let mut sb = StringBuilder::default();
+        for (i, part) in parts.iter().enumerate() {
+            let v = self
+                .eval(part, env)
+                .map_err(frame("in an operand of '+'", part.pos))?;
+            let first = i == 0 && !force_string;
+            if first {
+                kind = match v {
+                    Value::Int(_) => Kind::Int,
+                    Value::Float(_) => Kind::Float,
+                    Value::Path(_) => Kind::Path,
+                    _ => Kind::Str,
+                };
+            }
+            match kind {
+                Kind::Int => match v {
+                    Value::Int(x) => {
+                        n = n.checked_add(x).ok_or_else(|| {
+                            EvalError::eval(
+                                format!("integer overflow in adding {n} + {x}"),
+                                part.pos,
+                            )
+                        })?;
+                    }
+                    Value::Float(x) => {
+                        kind = Kind::Float;
+                        nf = n as f64 + x;
+                    }
+                    other => {
+                        return Err(EvalError::eval(
+                            format!("cannot add {} to an integer", other.show_type()),
+                            part.pos,
+                        ));
+                    }
+                },
+                Kind::Float => match v {
+                    Value::Int(x) => nf += x as f64,
+                    Value::Float(x) => nf += x,
+                    other => {
+                        return Err(EvalError::eval(
+                            format!("cannot add {} to a float", other.show_type()),
+                            part.pos,
+                        ));
+                    }
+                },
+                Kind::Path | Kind::Str => {
+                    let mode = if kind == Kind::Str && !first {
+                        CoerceMode::Interpolate
+                    } else {
+                        CoerceMode::Plain
+                    };
+                    self.coerce_into(&v, part.pos, mode, &mut sb)
+                        .map_err(frame("while evaluating a path segment", part.pos))?;
+                }
+            }
+        }
+        Ok(match kind {
+            Kind::Int => Value::Int(n),
+            Kind::Float => Value::Float(nf),
+            Kind::Path => {
+                if !sb.context.is_empty() {
+                    return Err(EvalError::eval(
+                        "a string that refers to a store path cannot be appended to a path",
+                        pos,
+                    ));
+                }
+                let s = String::from_utf8_lossy(&sb.bytes).into_owned();
+                Value::Path(NixString::from(canonicalise_path(&s)))
+            }
+            Kind::Str => Value::String(sb.finish()),
+        })
+    }
+
+    /// Nix equality (`==`); `top` is false inside lists and sets, where C++
+    /// Nix treats the very same value as equal to itself.
+    pub fn values_equal(&mut self, a: &Value, b: &Value, top: bool) -> EvalResult<bool> {
+        if !top && same_object(a, b) {
+            return Ok(true);
+        }
+        let a = self.force(a)?;
+        let b = self.force(b)?;
+        if !top && same_object(&a, &b) {
+            return Ok(true);
+        }
+        Ok(match (&a, &b) {
+            (Value::Int(x), Value::Int(y)) => x == y,
+            (Value::Int(x), Value::Float(y)) => (*x as f64) == *y,
+            (Value::Float(x), Value::Int(y)) => *x == (*y as f64),
+            (Value::Float(x), Value::Float(y)) => x == y,
+            (Value::String(x), Value::String(y)) => x.as_bytes() == y.as_bytes(),
+            (Value::Path(x), Value::Path(y)) => x.as_bytes() == y.as_bytes(),
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(x), Value::Bool(y)) => x == y,
+            (Value::List(x), Value::List(y)) => {
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if !self.values_equal(p, q, false)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            (Value::Attrs(x), Value::Attrs(y)) => {
+                if is_derivation(self, x)?
+                    && is_derivation(self, y)?
+                    && let (Some(p), Some(q)) = (x.get("outPath"), y.get("outPath"))
+                {
+                    let (p, q) = (p.value.clone(), q.value.clone());
+                    return self.values_equal(&p, &q, false);
+                }
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if p.name != q.name || !self.values_equal(&p.value, &q.value, false)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            _ => false,
+        })
+    }
+
+    /// Why two values differ, as C++ Nix's `assertEqValues` words it.
+    pub(crate) fn explain_inequality(
+        &mut self,
+        a: &Value,
+        b: &Value,
+        pos: Pos,
+    ) -> EvalResult<Option<Box<EvalError>>> {
+        let a = self.force(a)?;
+        let b = self.force(b)?;
+        if self.values_equal(&a, &b, true)? {
+            return Ok(None);
+        }
+        let msg = match (&a, &b) {
+            (Value::String(_), Value::String(_)) => format!(
+                "string '{}' is not equal to string '{}'",
+                show_value(&a),
+                show_value(&b)
+            ),
+            (Value::Path(x), Value::Path(y)) => format!(
+                "path '{}' is not equal to path '{}'",
+                x.to_str_lossy(),
+                y.to_str_lossy()
+            ),
+            (Value::Int(_), Value::Int(_)) => {
+                format!(
+                    "integer '{}' is not equal to integer '{}'",
+                    show_value(&a),
+                    show_value(&b)
+                )
+            }
+            (Value::Float(_), Value::Float(_)) => {
+                format!(
+                    "float '{}' is not equal to float '{}'",
+                    show_value(&a),
+                    show_value(&b)
+                )
+            }
+            (Value::Bool(_), Value::Bool(_)) => {
+                format!(
+                    "boolean '{}' is not equal to boolean '{}'",
+                    show_value(&a),
+                    show_value(&b)
+                )
+            }
+            (Value::List(x), Value::List(y)) if x.len() != y.len() => format!(
+                "list of size '{}' is not equal to list of size '{}', left hand side is '{}', right hand side is '{}'",
+                x.len(),
+                y.len(),
+                show_value(&a),
+                show_value(&b)
+            ),
+            _ if a.type_of() != b.type_of() => format!(
+                "{} of value '{}' is not equal to {} of value '{}'",
+                a.show_type(),
+                show_value(&a),
+                b.show_type(),
+                show_value(&b)
+            ),
+            _ => return Ok(None),
+        };
+        Ok(Some(EvalError::eval(msg, pos)))
+    }
+
+    /// `builtins.lessThan` / `<`: numbers, strings, paths, lists.
+    pub fn compare_values(&mut self, a: &Value, b: &Value, pos: Pos) -> EvalResult<Ordering> {
+        let a = self.force(a)?;
+        let b = self.force(b)?;
+        match (&a, &b) {
+            (Value::Int(x), Value::Int(y)) => Ok(x.cmp(y)),
+            (Value::Int(x), Value::Float(y)) => {
+                Ok((*x as f64).partial_cmp(y).unwrap_or(Ordering::Equal))
+            }
+            (Value::Float(x), Value::Int(y)) => {
+                Ok(x.partial_cmp(&(*y as f64)).unwrap_or(Ordering::Equal))
+            }
+            (Value::Float(x), Value::Float(y)) => Ok(x.partial_cmp(y).unwrap_or(Ordering::Equal)),
+            (Value::String(x), Value::String(y)) => Ok(x.as_bytes().cmp(y.as_bytes())),
+            (Value::Path(x), Value::Path(y)) => Ok(x.as_bytes().cmp(y.as_bytes())),
+            (Value::List(x), Value::List(y)) => {
+                for (p, q) in x.iter().zip(y.iter()) {
+                    if !self.values_equal(p, q, false)? {
+                        return self
+                            .compare_values(p, q, pos)
+                            .map_err(frame("while comparing two list elements", Pos::NONE));
+                    }
+                }
+                Ok(x.len().cmp(&y.len()))
+            }
+            _ => {
+                let msg = if a.type_of() == b.type_of() {
+                    format!(
+                        "cannot compare {} with {}; values of that type are incomparable (values are {} and {})",
+                        a.show_type(),
+                        b.show_type(),
+                        show_value(&a),
+                        show_value(&b)
+                    )
+                } else {
+                    format!(
+                        "cannot compare {} with {}; values are {} and {}",
+                        a.show_type(),
+                        b.show_type(),
+                        show_value(&a),
+                        show_value(&b)
+                    )
+                };
+                Err(EvalError::eval(msg, pos))
+            }
+        }
+    }
+}
+
+fn same_object(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Lambda(x), Value::Lambda(y)) => Rc::ptr_eq(x, y),
+        (Value::PrimOp(x), Value::PrimOp(y)) => std::ptr::eq(*x, *y),
+        (Value::Attrs(x), Value::Attrs(y)) => Rc::ptr_eq(x, y),
+        (Value::List(x), Value::List(y)) => Rc::ptr_eq(x, y),
+        (Value::Thunk(x), Value::Thunk(y)) => Rc::ptr_eq(&x.0, &y.0),
+        _ => false,
+    }
+}
+
+fn is_derivation(ev: &mut Evaluator, a: &crate::value::AttrSet) -> EvalResult<bool> {
+    match a.get("type") {
+        Some(t) => {
+            let t = ev.force(&t.value.clone())?;
+            Ok(matches!(&t, Value::String(s) if s.as_bytes() == b"derivation"))
+        }
+        None => Ok(false),
+    }
+}
+
+/// A path with `.`/`..` segments and repeated slashes resolved lexically,
+/// as C++ Nix's `CanonPath` does.
+pub(crate) fn canonicalise_path(s: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in s.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}

@@ -1,0 +1,77 @@
+//! Breaking reference cycles when an evaluation ends.
+//!
+//! Values are reference counted. Nix programs make cycles routinely — a
+//! `rec` set or `let` frame holds thunks that hold the frame, and a forced
+//! thunk may hold a set that holds the thunk — and reference counting alone
+//! would leak them. Every cycle passes through a frame's slots or through a
+//! forced thunk whose value is a container, so the evaluation keeps weak
+//! handles to exactly those and, when it ends, empties them. Whatever is
+//! still alive after that is owned by the caller and acyclic.
+//!
+//! This keeps memory flat in a long-running process (the language server
+//! evaluates thousands of times) at the cost of one weak pointer per frame
+//! and per forced container thunk, with no tracing and no pauses.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use crate::value::{Env, Thunk, ThunkState, Value};
+
+/// The weak handles of one evaluation.
+#[derive(Default)]
+pub struct Registry {
+    envs: Vec<Weak<Env>>,
+    thunks: Vec<Weak<RefCell<ThunkState>>>,
+    prune_at: usize,
+}
+
+/// Whether a forced value can lead back to the thunk that holds it.
+pub(crate) fn may_close_cycle(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::Attrs(_) | Value::List(_) | Value::Lambda(_) | Value::PrimOpApp(_)
+    )
+}
+
+impl Registry {
+    /// Registers a new frame.
+    pub fn env(&mut self, env: &Rc<Env>) {
+        self.envs.push(Rc::downgrade(env));
+        self.maybe_prune();
+    }
+
+    /// Registers a thunk forced to a container.
+    pub fn thunk(&mut self, t: &Thunk) {
+        self.thunks.push(Rc::downgrade(&t.0));
+        self.maybe_prune();
+    }
+
+    /// Drops handles to objects already freed, so the registry itself
+    /// stays proportional to what is alive.
+    fn maybe_prune(&mut self) {
+        let len = self.envs.len() + self.thunks.len();
+        if len > self.prune_at.max(1024) {
+            self.envs.retain(|w| w.strong_count() > 0);
+            self.thunks.retain(|w| w.strong_count() > 0);
+            self.prune_at = 2 * (self.envs.len() + self.thunks.len());
+        }
+    }
+
+    /// Empties every registered frame and thunk, breaking all cycles.
+    pub fn clear(&mut self) {
+        // Take the values out before dropping them, so no borrow is held
+        // while destructors run.
+        for w in std::mem::take(&mut self.envs) {
+            if let Some(env) = w.upgrade() {
+                let slots = std::mem::take(&mut *env.slots.borrow_mut());
+                drop(slots);
+            }
+        }
+        for w in std::mem::take(&mut self.thunks) {
+            if let Some(t) = w.upgrade() {
+                let state = std::mem::replace(&mut *t.borrow_mut(), ThunkState::Cleared);
+                drop(state);
+            }
+        }
+    }
+}

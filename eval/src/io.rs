@@ -1,0 +1,99 @@
+//! The IO boundary: everything the evaluator needs from the outside world.
+//!
+//! The evaluator never touches the file system, the environment or the
+//! terminal itself; it asks an [`EvalIO`]. The CLI plugs in [`StdIO`]; the
+//! language server can plug in one that serves unsaved buffers.
+
+use std::io;
+
+/// The type of a directory entry, as `builtins.readDir` reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileType {
+    /// A regular file.
+    Regular,
+    /// A directory.
+    Directory,
+    /// A symbolic link.
+    Symlink,
+    /// Anything else (sockets, devices, …).
+    Unknown,
+}
+
+impl FileType {
+    /// The name Nix uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileType::Regular => "regular",
+            FileType::Directory => "directory",
+            FileType::Symlink => "symlink",
+            FileType::Unknown => "unknown",
+        }
+    }
+}
+
+/// What the evaluator may ask of the outside world.
+pub trait EvalIO {
+    /// The bytes of a file.
+    fn read_file(&self, path: &str) -> io::Result<Vec<u8>>;
+    /// The entries of a directory with their types (not following links).
+    fn read_dir(&self, path: &str) -> io::Result<Vec<(String, FileType)>>;
+    /// The type of `path` without following a final symbolic link.
+    fn file_type(&self, path: &str) -> io::Result<FileType>;
+    /// Whether `path` exists (following symbolic links).
+    fn path_exists(&self, path: &str) -> bool;
+    /// An environment variable.
+    fn env_var(&self, name: &str) -> Option<String>;
+    /// Prints a diagnostic line (`trace: …`, `warning: …`) for the user.
+    fn print_diagnostic(&self, line: &str);
+}
+
+/// The real file system and process environment; diagnostics on stderr.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct StdIO;
+
+impl EvalIO for StdIO {
+    fn read_file(&self, path: &str) -> io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+
+    fn read_dir(&self, path: &str) -> io::Result<Vec<(String, FileType)>> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(path)? {
+            let entry = entry?;
+            let ty = entry.file_type()?;
+            out.push((
+                entry.file_name().to_string_lossy().into_owned(),
+                convert(ty),
+            ));
+        }
+        Ok(out)
+    }
+
+    fn file_type(&self, path: &str) -> io::Result<FileType> {
+        Ok(convert(std::fs::symlink_metadata(path)?.file_type()))
+    }
+
+    fn path_exists(&self, path: &str) -> bool {
+        std::fs::metadata(path).is_ok()
+    }
+
+    fn env_var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
+
+    fn print_diagnostic(&self, line: &str) {
+        eprintln!("{line}");
+    }
+}
+
+fn convert(ty: std::fs::FileType) -> FileType {
+    if ty.is_symlink() {
+        FileType::Symlink
+    } else if ty.is_dir() {
+        FileType::Directory
+    } else if ty.is_file() {
+        FileType::Regular
+    } else {
+        FileType::Unknown
+    }
+}

@@ -1,0 +1,221 @@
+//! The lowered expression tree the evaluator runs.
+//!
+//! Shaped like `tvix_syntax::exact::Expr`, with three differences: every
+//! variable is resolved (a static `(depth, slot)` pair, or the list of
+//! enclosing `with` frames to search), attribute sets list their static
+//! attributes sorted by name, and every node carries a [`Pos`] naming its
+//! file, so errors and `__curPos` need no other context.
+
+use std::rc::Rc;
+
+use tvix_syntax::exact::BinOp;
+
+use crate::pos::Pos;
+use crate::value::{Symbol, Value};
+
+/// One node: what it computes and where it is.
+pub struct Ir {
+    /// Where C++ Nix says this node is.
+    pub pos: Pos,
+    /// What it computes.
+    pub kind: IrKind,
+}
+
+/// The kinds of nodes.
+pub enum IrKind {
+    /// A literal (integer, float, string, path).
+    Const(Value),
+    /// A statically resolved variable: `depth` frames up, slot `slot`.
+    Var {
+        /// Frames to walk up.
+        depth: u32,
+        /// Index in that frame.
+        slot: u32,
+        /// The name (for messages).
+        name: Symbol,
+    },
+    /// A variable only a `with` can provide: search the `with` frames at
+    /// these depths, innermost first.
+    WithVar {
+        /// The name.
+        name: Symbol,
+        /// Depths of the enclosing `with` frames.
+        withs: Vec<u32>,
+    },
+    /// `__curPos`.
+    CurPos,
+    /// `e.a.b` or `e.a.b or d`.
+    Select {
+        /// The set.
+        expr: Rc<Ir>,
+        /// The attribute path.
+        path: Vec<AttrKey>,
+        /// The `or` default.
+        default: Option<Rc<Ir>>,
+    },
+    /// `e ? a.b`.
+    HasAttr {
+        /// The set.
+        expr: Rc<Ir>,
+        /// The attribute path.
+        path: Vec<AttrKey>,
+    },
+    /// `{ … }` or `rec { … }`.
+    Attrs(Rc<AttrsIr>),
+    /// `let … in body`.
+    Let {
+        /// The bindings (always recursive, never dynamic).
+        attrs: Rc<AttrsIr>,
+        /// The body, in the `let` frame (or the inherit-from frame's parent).
+        body: Rc<Ir>,
+    },
+    /// `[ … ]`.
+    List(Vec<Rc<Ir>>),
+    /// A function.
+    Lambda(Rc<Lambda>),
+    /// `f a b …`.
+    Call {
+        /// The function.
+        fun: Rc<Ir>,
+        /// The arguments, applied one at a time.
+        args: Vec<Rc<Ir>>,
+    },
+    /// `with e; body`: `body` runs in a frame holding `e` lazily.
+    With {
+        /// The scope expression.
+        env: Rc<Ir>,
+        /// The body.
+        body: Rc<Ir>,
+    },
+    /// `if c then a else b`.
+    If {
+        /// The condition.
+        cond: Rc<Ir>,
+        /// Then branch.
+        then_: Rc<Ir>,
+        /// Else branch.
+        else_: Rc<Ir>,
+    },
+    /// `assert c; body`.
+    Assert {
+        /// The condition.
+        cond: Rc<Ir>,
+        /// The body.
+        body: Rc<Ir>,
+        /// The condition printed in `--parse` form, for the message.
+        text: Rc<str>,
+    },
+    /// `! e`.
+    Not(Rc<Ir>),
+    /// A binary operator.
+    BinOp {
+        /// Which.
+        op: BinOp,
+        /// Left operand.
+        lhs: Rc<Ir>,
+        /// Right operand.
+        rhs: Rc<Ir>,
+    },
+    /// String interpolation or `+` chains.
+    ConcatStrings {
+        /// Whether the result must be a string (interpolation) rather than
+        /// following the first operand's type.
+        force_string: bool,
+        /// The parts.
+        parts: Vec<Rc<Ir>>,
+    },
+}
+
+/// An element of an attribute path.
+pub enum AttrKey {
+    /// Known when lowering.
+    Static(Symbol),
+    /// Computed when evaluating.
+    Dynamic(Rc<Ir>),
+}
+
+/// Where an attribute's value is evaluated.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum AttrScope {
+    /// In the set's own frame (`rec`, `let`) or the current one.
+    Own,
+    /// In the frame around a `rec`/`let` (plain `inherit x;`).
+    Outer,
+    /// In the inherit-from frame (`inherit (e) x;`).
+    InheritFrom,
+}
+
+/// A static attribute.
+pub struct AttrIr {
+    /// Its name.
+    pub name: Symbol,
+    /// Its value.
+    pub value: Rc<Ir>,
+    /// Where it was defined.
+    pub pos: Pos,
+    /// Which frame the value is evaluated in.
+    pub scope: AttrScope,
+}
+
+/// A dynamic attribute `${name} = value;`.
+pub struct DynAttrIr {
+    /// The name.
+    pub name: Rc<Ir>,
+    /// The value.
+    pub value: Rc<Ir>,
+    /// Where it was defined.
+    pub pos: Pos,
+}
+
+/// The bindings of a set or `let`.
+pub struct AttrsIr {
+    /// Whether the bindings see each other (a frame is made for them).
+    pub recursive: bool,
+    /// Static attributes, sorted by name; in recursive sets slot `i` of
+    /// the frame holds attribute `i`.
+    pub attrs: Vec<AttrIr>,
+    /// Dynamic attributes in source order.
+    pub dynamic: Vec<DynAttrIr>,
+    /// Sources of `inherit (e)`; when present they live in their own frame
+    /// inside the set's frame.
+    pub inherit_from: Vec<Rc<Ir>>,
+}
+
+/// A function.
+pub struct Lambda {
+    /// Where it starts.
+    pub pos: Pos,
+    /// The name it was bound to (`f = x: …`), for traces.
+    pub name: Option<Symbol>,
+    /// The whole-argument name (`x:` or `@x`), bound in the last slot.
+    pub arg: Option<Symbol>,
+    /// The formals, bound in slots `0..formals.len()` in source order.
+    pub formals: Option<Formals>,
+    /// The body.
+    pub body: Rc<Ir>,
+}
+
+impl Lambda {
+    /// Number of slots of the call frame.
+    pub fn frame_size(&self) -> usize {
+        self.formals.as_ref().map_or(0, |f| f.entries.len()) + usize::from(self.arg.is_some())
+    }
+}
+
+/// `{ a, b ? d, ... }`.
+pub struct Formals {
+    /// In source order.
+    pub entries: Vec<Formal>,
+    /// `...` present.
+    pub ellipsis: bool,
+}
+
+/// One formal.
+pub struct Formal {
+    /// Its name.
+    pub name: Symbol,
+    /// Its default, evaluated in the call frame.
+    pub default: Option<Rc<Ir>>,
+    /// Where the name is.
+    pub pos: Pos,
+}

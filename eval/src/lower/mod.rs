@@ -1,0 +1,391 @@
+//! Lowering: `tvix_syntax::exact::Expr` → [`Ir`] with resolved variables.
+//!
+//! Scopes mirror C++ Nix's static environments: a lambda, `let` or `rec`
+//! set opens a frame with one slot per name; `with` opens a frame with one
+//! slot (its set); `inherit (e)` sources get a frame of their own. The
+//! global names (builtins, `true`, …) live in the outermost frame, which is
+//! static too, so — as in C++ Nix — a global is never shadowed by `with`.
+
+mod ir;
+
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
+use tvix_syntax::TextSize;
+use tvix_syntax::exact::{self, AttrKind, AttrName, Expr};
+
+pub use ir::{AttrIr, AttrKey, AttrScope, AttrsIr, DynAttrIr, Formal, Formals, Ir, IrKind, Lambda};
+
+use crate::pos::{FileId, Pos};
+use crate::value::{NixString, Symbol, Value};
+
+/// The global frame's layout: name → slot.
+pub type Globals = FxHashMap<String, u32>;
+
+enum Scope {
+    /// Names bound by a lambda, `let` or `rec`.
+    Static(FxHashMap<Symbol, u32>),
+    /// A `with` frame.
+    With,
+    /// An `inherit (e)` frame: no names.
+    Hidden,
+}
+
+/// Lowers the expressions of one file.
+pub struct Lowerer<'g> {
+    file: FileId,
+    globals: &'g Globals,
+    scopes: Vec<Scope>,
+    symbols: FxHashMap<String, Symbol>,
+}
+
+/// Lowers `expr` from `file`, whose top level runs directly in the global
+/// frame.
+pub fn lower(expr: &Expr, file: FileId, globals: &Globals) -> Rc<Ir> {
+    let mut l = Lowerer {
+        file,
+        globals,
+        scopes: Vec::new(),
+        symbols: FxHashMap::default(),
+    };
+    l.expr(expr)
+}
+
+impl Lowerer<'_> {
+    fn pos(&self, p: TextSize) -> Pos {
+        Pos {
+            file: self.file,
+            offset: p.into(),
+        }
+    }
+
+    fn sym(&mut self, s: &str) -> Symbol {
+        if let Some(sym) = self.symbols.get(s) {
+            return sym.clone();
+        }
+        let sym = Symbol::new(s);
+        self.symbols.insert(s.to_owned(), sym.clone());
+        sym
+    }
+
+    fn node(&self, p: TextSize, kind: IrKind) -> Rc<Ir> {
+        Rc::new(Ir {
+            pos: self.pos(p),
+            kind,
+        })
+    }
+
+    fn var(&mut self, p: TextSize, name: &str) -> Rc<Ir> {
+        let sym = self.sym(name);
+        let mut withs = Vec::new();
+        for (depth, scope) in self.scopes.iter().rev().enumerate() {
+            match scope {
+                Scope::Static(names) => {
+                    if let Some(&slot) = names.get(&sym) {
+                        return self.node(
+                            p,
+                            IrKind::Var {
+                                depth: depth as u32,
+                                slot,
+                                name: sym,
+                            },
+                        );
+                    }
+                }
+                Scope::With => withs.push(depth as u32),
+                Scope::Hidden => {}
+            }
+        }
+        if let Some(&slot) = self.globals.get(name) {
+            match name {
+                "true" => return self.node(p, IrKind::Const(Value::Bool(true))),
+                "false" => return self.node(p, IrKind::Const(Value::Bool(false))),
+                "null" => return self.node(p, IrKind::Const(Value::Null)),
+                _ => {}
+            }
+            return self.node(
+                p,
+                IrKind::Var {
+                    depth: self.scopes.len() as u32,
+                    slot,
+                    name: sym,
+                },
+            );
+        }
+        // With no `with` around, the parser has already rejected the name;
+        // an empty list makes evaluation report it anyway.
+        self.node(p, IrKind::WithVar { name: sym, withs })
+    }
+
+    fn exprs(&mut self, es: &[Expr]) -> Vec<Rc<Ir>> {
+        es.iter().map(|e| self.expr(e)).collect()
+    }
+
+    fn path(&mut self, path: &[AttrName]) -> Vec<AttrKey> {
+        path.iter()
+            .map(|n| match n {
+                AttrName::Static(s) => AttrKey::Static(self.sym(s)),
+                AttrName::Dynamic(e) => AttrKey::Dynamic(self.expr(e)),
+            })
+            .collect()
+    }
+
+    /// Lowers one expression.
+    pub fn expr(&mut self, e: &Expr) -> Rc<Ir> {
+        match e {
+            Expr::Int { pos, value } => self.node(*pos, IrKind::Const(Value::Int(*value))),
+            Expr::Float { pos, value } => self.node(*pos, IrKind::Const(Value::Float(*value))),
+            Expr::String { pos, value } => self.node(
+                *pos,
+                IrKind::Const(Value::String(NixString::from(value.as_str()))),
+            ),
+            Expr::Path { pos, value } => self.node(
+                *pos,
+                IrKind::Const(Value::Path(NixString::from(value.as_str()))),
+            ),
+            Expr::Var { pos, name } => self.var(*pos, name),
+            Expr::CurPos { pos } => self.node(*pos, IrKind::CurPos),
+            Expr::Select {
+                pos,
+                expr,
+                path,
+                default,
+            } => {
+                let expr = self.expr(expr);
+                let path = self.path(path);
+                let default = default.as_ref().map(|d| self.expr(d));
+                self.node(
+                    *pos,
+                    IrKind::Select {
+                        expr,
+                        path,
+                        default,
+                    },
+                )
+            }
+            Expr::HasAttr { pos, expr, path } => {
+                let expr = self.expr(expr);
+                let path = self.path(path);
+                self.node(*pos, IrKind::HasAttr { expr, path })
+            }
+            Expr::Attrs(attrs) => {
+                let ir = self.attrs(attrs, attrs.recursive);
+                self.node(attrs.pos, IrKind::Attrs(ir))
+            }
+            Expr::List { pos, elems } => {
+                let elems = self.exprs(elems);
+                self.node(*pos, IrKind::List(elems))
+            }
+            Expr::Lambda(l) => {
+                let lambda = self.lambda(l, None);
+                self.node(l.pos, IrKind::Lambda(lambda))
+            }
+            Expr::Call { pos, fun, args } => {
+                let fun = self.expr(fun);
+                let args = self.exprs(args);
+                self.node(*pos, IrKind::Call { fun, args })
+            }
+            Expr::Let { pos, attrs, body } => {
+                let ir = self.attrs(attrs, true);
+                let frames = self.push_binding_frames(&ir);
+                let body = self.expr(body);
+                self.pop_frames(frames);
+                self.node(*pos, IrKind::Let { attrs: ir, body })
+            }
+            Expr::With { pos, env, body } => {
+                let env = self.expr(env);
+                self.scopes.push(Scope::With);
+                let body = self.expr(body);
+                self.scopes.pop();
+                self.node(*pos, IrKind::With { env, body })
+            }
+            Expr::If {
+                pos,
+                cond,
+                then_,
+                else_,
+            } => {
+                let (cond, then_, else_) = (self.expr(cond), self.expr(then_), self.expr(else_));
+                self.node(*pos, IrKind::If { cond, then_, else_ })
+            }
+            Expr::Assert { pos, cond, body } => {
+                let text: Rc<str> = Rc::from(cond.to_string());
+                let (cond, body) = (self.expr(cond), self.expr(body));
+                self.node(*pos, IrKind::Assert { cond, body, text })
+            }
+            Expr::Not { pos, expr } => {
+                let e = self.expr(expr);
+                self.node(*pos, IrKind::Not(e))
+            }
+            Expr::BinOp { pos, op, lhs, rhs } => {
+                let (lhs, rhs) = (self.expr(lhs), self.expr(rhs));
+                self.node(*pos, IrKind::BinOp { op: *op, lhs, rhs })
+            }
+            Expr::ConcatStrings {
+                pos,
+                force_string,
+                parts,
+            } => {
+                let parts = parts.iter().map(|p| self.expr(&p.expr)).collect();
+                self.node(
+                    *pos,
+                    IrKind::ConcatStrings {
+                        force_string: *force_string,
+                        parts,
+                    },
+                )
+            }
+            Expr::InheritFrom { pos, index } => {
+                // Only reachable inside an inherited attribute, lowered with
+                // the inherit-from frame innermost.
+                self.node(
+                    *pos,
+                    IrKind::Var {
+                        depth: 0,
+                        slot: *index as u32,
+                        name: Symbol::new("<inherit-from>"),
+                    },
+                )
+            }
+        }
+    }
+
+    /// Pushes the frames a `let`/`rec` body runs in: the bindings' frame.
+    fn push_binding_frames(&mut self, ir: &AttrsIr) -> usize {
+        let names = ir
+            .attrs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.name.clone(), i as u32))
+            .collect();
+        self.scopes.push(Scope::Static(names));
+        1
+    }
+
+    fn pop_frames(&mut self, n: usize) {
+        for _ in 0..n {
+            self.scopes.pop();
+        }
+    }
+
+    fn attrs(&mut self, attrs: &exact::Attrs, recursive: bool) -> Rc<AttrsIr> {
+        let mut defs: Vec<(Symbol, &exact::AttrDef)> = attrs
+            .attrs()
+            .iter()
+            .map(|(n, d)| (self.sym(n), d))
+            .collect();
+        defs.sort_by(|a, b| a.0.cmp(&b.0));
+        if recursive {
+            let names = defs
+                .iter()
+                .enumerate()
+                .map(|(i, (n, _))| (n.clone(), i as u32))
+                .collect();
+            self.scopes.push(Scope::Static(names));
+        }
+        let inherit_from = self.exprs(&attrs.inherit_from);
+        let mut out = Vec::with_capacity(defs.len());
+        for (name, def) in defs {
+            let (value, scope) = match def.kind {
+                AttrKind::Plain => (self.named_value(&def.value, &name), AttrScope::Own),
+                AttrKind::Inherited => {
+                    let saved = if recursive { self.scopes.pop() } else { None };
+                    let v = self.expr(&def.value);
+                    if let Some(s) = saved {
+                        self.scopes.push(s);
+                    }
+                    (
+                        v,
+                        if recursive {
+                            AttrScope::Outer
+                        } else {
+                            AttrScope::Own
+                        },
+                    )
+                }
+                AttrKind::InheritedFrom => {
+                    self.scopes.push(Scope::Hidden);
+                    let v = self.expr(&def.value);
+                    self.scopes.pop();
+                    (v, AttrScope::InheritFrom)
+                }
+            };
+            out.push(AttrIr {
+                name,
+                value,
+                pos: self.pos(def.pos),
+                scope,
+            });
+        }
+        let dynamic = attrs
+            .dynamic
+            .iter()
+            .map(|d| DynAttrIr {
+                name: self.expr(&d.name),
+                value: self.expr(&d.value),
+                pos: self.pos(d.pos),
+            })
+            .collect();
+        if recursive {
+            self.scopes.pop();
+        }
+        Rc::new(AttrsIr {
+            recursive,
+            attrs: out,
+            dynamic,
+            inherit_from,
+        })
+    }
+
+    /// Lowers an attribute's value, naming it if it is a function (C++
+    /// Nix's traces say "while calling 'f'").
+    fn named_value(&mut self, e: &Expr, name: &Symbol) -> Rc<Ir> {
+        match e {
+            Expr::Lambda(l) => {
+                let lambda = self.lambda(l, Some(name.clone()));
+                self.node(l.pos, IrKind::Lambda(lambda))
+            }
+            _ => self.expr(e),
+        }
+    }
+
+    fn lambda(&mut self, l: &exact::Lambda, name: Option<Symbol>) -> Rc<Lambda> {
+        let mut names = FxHashMap::default();
+        let formal_names: Vec<Symbol> = l
+            .formals
+            .iter()
+            .flat_map(|f| f.formals.iter())
+            .map(|f| self.sym(&f.name))
+            .collect();
+        for (i, n) in formal_names.iter().enumerate() {
+            names.insert(n.clone(), i as u32);
+        }
+        let arg = l.arg.as_ref().map(|a| self.sym(a));
+        if let Some(a) = &arg {
+            names.insert(a.clone(), formal_names.len() as u32);
+        }
+        self.scopes.push(Scope::Static(names));
+        let formals = l.formals.as_ref().map(|f| Formals {
+            entries: f
+                .formals
+                .iter()
+                .zip(&formal_names)
+                .map(|(formal, sym)| Formal {
+                    name: sym.clone(),
+                    default: formal.default.as_ref().map(|d| self.expr(d)),
+                    pos: self.pos(formal.pos),
+                })
+                .collect(),
+            ellipsis: f.ellipsis,
+        });
+        let body = self.expr(&l.body);
+        self.scopes.pop();
+        Rc::new(Lambda {
+            pos: self.pos(l.pos),
+            name,
+            arg,
+            formals,
+            body,
+        })
+    }
+}

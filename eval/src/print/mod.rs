@@ -1,0 +1,218 @@
+//! Printing values: `nix-instantiate --eval` output and the short form
+//! used inside error messages.
+//!
+//! Both follow C++ Nix: names quoted only when they are not identifiers,
+//! floats like C++ iostreams (`%g`), strings with Nix escapes, and
+//! containers already printed shown as `«repeated»` (by identity).
+
+pub mod xml;
+
+use std::fmt::Write;
+use std::rc::Rc;
+
+use rustc_hash::FxHashSet;
+use tvix_syntax::exact::{format_float, print_identifier};
+
+use crate::value::{NixString, Value};
+
+/// Prints a value the way `nix-instantiate --eval` does; parts not yet
+/// evaluated print as `«thunk»`.
+pub fn print_value(v: &Value) -> String {
+    let mut out = String::new();
+    let mut seen = FxHashSet::default();
+    print_into(&mut out, v, &mut seen);
+    out
+}
+
+fn print_into(out: &mut String, v: &Value, seen: &mut FxHashSet<usize>) {
+    match v {
+        Value::Attrs(a) => {
+            if !a.is_empty() && !seen.insert(Rc::as_ptr(a) as usize) {
+                out.push_str("«repeated»");
+                return;
+            }
+            out.push_str("{ ");
+            for attr in a.iter() {
+                out.push_str(&print_identifier(attr.name.as_str()));
+                out.push_str(" = ");
+                print_into(out, &attr.value, seen);
+                out.push_str("; ");
+            }
+            out.push('}');
+        }
+        Value::List(l) => {
+            if !l.is_empty() && !seen.insert(Rc::as_ptr(l) as usize) {
+                out.push_str("«repeated»");
+                return;
+            }
+            out.push_str("[ ");
+            for item in l.iter() {
+                print_into(out, item, seen);
+                out.push(' ');
+            }
+            out.push(']');
+        }
+        Value::Thunk(t) => match t.forced() {
+            Some(v) => print_into(out, &v, seen),
+            None => out.push_str("«thunk»"),
+        },
+        Value::Lambda(_) => out.push_str("<LAMBDA>"),
+        Value::PrimOp(_) => out.push_str("<PRIMOP>"),
+        Value::PrimOpApp(_) => out.push_str("<PRIMOP-APP>"),
+        scalar => print_scalar(out, scalar),
+    }
+}
+
+fn print_scalar(out: &mut String, v: &Value) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Float(f) => out.push_str(&format_float(*f)),
+        Value::String(s) => out.push_str(&quote(s)),
+        Value::Path(p) => out.push_str(&p.to_str_lossy()),
+        _ => {}
+    }
+}
+
+/// A string in double quotes with Nix's escapes.
+pub fn quote(s: &NixString) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() + 2);
+    out.push(b'"');
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'$' if bytes.get(i + 1) == Some(&b'{') => out.extend_from_slice(b"\\$"),
+            _ => out.push(b),
+        }
+    }
+    out.push(b'"');
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Limits for values shown inside error messages (C++ Nix's
+/// `errorPrintOptions`).
+const MAX_DEPTH: usize = 10;
+const MAX_ITEMS: usize = 10;
+
+/// A value as error messages show it: unforced parts as `«thunk»`,
+/// functions as `«lambda»`, long containers elided.
+pub fn show_value(v: &Value) -> String {
+    let mut out = String::new();
+    let mut seen = FxHashSet::default();
+    show_into(&mut out, v, 0, &mut seen);
+    out
+}
+
+fn show_into(out: &mut String, v: &Value, depth: usize, seen: &mut FxHashSet<usize>) {
+    match v {
+        Value::Attrs(a) => {
+            if a.is_empty() {
+                out.push_str("{ }");
+                return;
+            }
+            if !seen.insert(Rc::as_ptr(a) as usize) {
+                out.push_str("«repeated»");
+                return;
+            }
+            if depth >= MAX_DEPTH {
+                out.push_str("{ … }");
+                return;
+            }
+            if let Some(t) = a.get("type")
+                && let Some(Value::String(s)) = forced(&t.value)
+                && s.as_bytes() == b"derivation"
+            {
+                out.push_str("«derivation");
+                if let Some(p) = a.get("drvPath")
+                    && let Some(Value::String(s)) = forced(&p.value)
+                {
+                    out.push(' ');
+                    out.push_str(&s.to_str_lossy());
+                }
+                out.push('»');
+                return;
+            }
+            out.push_str("{ ");
+            for (i, attr) in a.iter().enumerate() {
+                if i == MAX_ITEMS {
+                    let rest = a.len() - MAX_ITEMS;
+                    let _ = write!(
+                        out,
+                        "«{} attribute{} elided» ",
+                        rest,
+                        if rest == 1 { "" } else { "s" }
+                    );
+                    break;
+                }
+                out.push_str(&print_identifier(attr.name.as_str()));
+                out.push_str(" = ");
+                show_into(out, &attr.value, depth + 1, seen);
+                out.push_str("; ");
+            }
+            out.push('}');
+        }
+        Value::List(l) => {
+            if l.is_empty() {
+                out.push_str("[ ]");
+                return;
+            }
+            if !seen.insert(Rc::as_ptr(l) as usize) {
+                out.push_str("«repeated»");
+                return;
+            }
+            if depth >= MAX_DEPTH {
+                out.push_str("[ … ]");
+                return;
+            }
+            out.push_str("[ ");
+            for (i, item) in l.iter().enumerate() {
+                if i == MAX_ITEMS {
+                    let rest = l.len() - MAX_ITEMS;
+                    let _ = write!(
+                        out,
+                        "«{} item{} elided» ",
+                        rest,
+                        if rest == 1 { "" } else { "s" }
+                    );
+                    break;
+                }
+                show_into(out, item, depth + 1, seen);
+                out.push(' ');
+            }
+            out.push(']');
+        }
+        Value::Thunk(t) => match t.forced() {
+            Some(v) => show_into(out, &v, depth, seen),
+            None => out.push_str("«thunk»"),
+        },
+        Value::Lambda(_) => out.push_str("«lambda»"),
+        Value::PrimOp(op) => {
+            let _ = write!(out, "«primop {}»", op.name);
+        }
+        Value::PrimOpApp(app) => {
+            let _ = write!(out, "«partially applied primop {}»", app.op.name);
+        }
+        Value::String(s) if s.len() > 1024 => {
+            let cut = NixString::new(&s.as_bytes()[..1024]);
+            out.push_str(&quote(&cut));
+            let _ = write!(out, "«{} bytes elided»", s.len() - 1024);
+        }
+        scalar => print_scalar(out, scalar),
+    }
+}
+
+fn forced(v: &Value) -> Option<Value> {
+    match v {
+        Value::Thunk(t) => t.forced(),
+        other => Some(other.clone()),
+    }
+}

@@ -1,0 +1,162 @@
+//! Attribute sets: vectors sorted by name.
+//!
+//! Names are [`Symbol`]s: shared strings that compare by pointer first, so
+//! names coming from the same source text (which lowering shares) compare
+//! in one instruction. Sorting by bytes gives the printing order directly
+//! and makes lookups a binary search.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::rc::Rc;
+
+use super::Value;
+use crate::pos::Pos;
+
+/// An attribute name.
+#[derive(Clone)]
+pub struct Symbol(Rc<str>);
+
+impl Symbol {
+    /// A symbol for `s`.
+    pub fn new(s: &str) -> Symbol {
+        Symbol(Rc::from(s))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq for Symbol {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+impl Eq for Symbol {}
+
+impl std::hash::Hash for Symbol {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state)
+    }
+}
+
+impl PartialOrd for Symbol {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Symbol {
+    fn cmp(&self, other: &Self) -> Ordering {
+        if Rc::ptr_eq(&self.0, &other.0) {
+            Ordering::Equal
+        } else {
+            self.0.as_bytes().cmp(other.0.as_bytes())
+        }
+    }
+}
+
+impl fmt::Debug for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", &*self.0)
+    }
+}
+
+/// One attribute: name, value and where it was defined.
+#[derive(Clone)]
+pub struct Attr {
+    /// The name.
+    pub name: Symbol,
+    /// The value (often a thunk).
+    pub value: Value,
+    /// Where it was defined (for `unsafeGetAttrPos` and traces).
+    pub pos: Pos,
+}
+
+/// An attribute set, sorted by name bytes, names unique.
+#[derive(Clone, Default)]
+pub struct AttrSet {
+    entries: Vec<Attr>,
+}
+
+impl AttrSet {
+    /// Builds a set from attributes in any order; on duplicate names the
+    /// first one wins (callers report duplicates before this).
+    pub fn from_unsorted(mut entries: Vec<Attr>) -> AttrSet {
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        entries.dedup_by(|later, earlier| later.name == earlier.name);
+        AttrSet { entries }
+    }
+
+    /// Builds a set from attributes that are sorted unless `maybe_unsorted`.
+    pub fn from_sorted_or_sort(entries: Vec<Attr>, maybe_unsorted: bool) -> AttrSet {
+        if maybe_unsorted {
+            AttrSet::from_unsorted(entries)
+        } else {
+            AttrSet::from_sorted(entries)
+        }
+    }
+
+    /// Builds a set from attributes already sorted with unique names.
+    pub fn from_sorted(entries: Vec<Attr>) -> AttrSet {
+        debug_assert!(entries.windows(2).all(|w| w[0].name < w[1].name));
+        AttrSet { entries }
+    }
+
+    /// The attribute called `name`.
+    pub fn get(&self, name: &str) -> Option<&Attr> {
+        self.entries
+            .binary_search_by(|a| a.name.as_str().as_bytes().cmp(name.as_bytes()))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+
+    /// The attributes in name order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Attr> {
+        self.entries.iter()
+    }
+
+    /// Number of attributes.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// `self // other`: a merge of two sorted vectors, `other` winning.
+    pub fn update(&self, other: &AttrSet) -> AttrSet {
+        let (a, b) = (&self.entries, &other.entries);
+        let mut out = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].name.cmp(&b[j].name) {
+                Ordering::Less => {
+                    out.push(a[i].clone());
+                    i += 1;
+                }
+                Ordering::Greater => {
+                    out.push(b[j].clone());
+                    j += 1;
+                }
+                Ordering::Equal => {
+                    out.push(b[j].clone());
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        out.extend_from_slice(&a[i..]);
+        out.extend_from_slice(&b[j..]);
+        AttrSet { entries: out }
+    }
+
+    /// Takes the entries out.
+    pub fn into_entries(self) -> Vec<Attr> {
+        self.entries
+    }
+}

@@ -1,0 +1,138 @@
+//! Runtime values.
+//!
+//! A [`Value`] is 16 bytes: a tag and one word (an immediate or one `Rc`
+//! pointer). Aggregates are shared by reference counting, which makes
+//! copying a value cheap and gives lists and sets the identity that
+//! `«repeated»` printing depends on. Reference cycles (a `rec` set whose
+//! attributes refer to the set) are broken when the evaluation that made
+//! them ends; see `crate::eval::registry`.
+
+mod attrs;
+mod env;
+mod string;
+mod thunk;
+
+use std::rc::Rc;
+
+pub use attrs::{Attr, AttrSet, Symbol};
+pub use env::{Env, live_envs};
+pub use string::{Context, NixString, StringBuilder};
+pub use thunk::{Thunk, ThunkState};
+
+use crate::builtins::PrimOp;
+use crate::lower::Lambda;
+
+/// A Nix value, possibly not yet evaluated ([`Value::Thunk`]).
+#[derive(Clone)]
+pub enum Value {
+    /// `null`.
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A 64-bit signed integer.
+    Int(i64),
+    /// A double-precision float.
+    Float(f64),
+    /// A string with context.
+    String(NixString),
+    /// An absolute, canonical path (never has context).
+    Path(NixString),
+    /// An attribute set.
+    Attrs(Rc<AttrSet>),
+    /// A list.
+    List(Rc<Vec<Value>>),
+    /// A function defined in Nix.
+    Lambda(Rc<Closure>),
+    /// A builtin function.
+    PrimOp(&'static PrimOp),
+    /// A builtin applied to fewer arguments than it takes.
+    PrimOpApp(Rc<PrimOpApp>),
+    /// A suspended computation.
+    Thunk(Thunk),
+}
+
+/// A lambda together with the environment it was created in.
+pub struct Closure {
+    /// The function's code.
+    pub lambda: Rc<Lambda>,
+    /// The environment of its free variables.
+    pub env: Rc<Env>,
+}
+
+/// A builtin with some of its arguments.
+pub struct PrimOpApp {
+    /// The builtin.
+    pub op: &'static PrimOp,
+    /// The arguments so far (fewer than its arity).
+    pub args: Vec<Value>,
+}
+
+impl Value {
+    /// An empty attribute set.
+    pub fn empty_attrs() -> Value {
+        Value::Attrs(Rc::new(AttrSet::default()))
+    }
+
+    /// A string without context.
+    pub fn str(s: impl AsRef<[u8]>) -> Value {
+        Value::String(NixString::new(s.as_ref()))
+    }
+
+    /// A list.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(items))
+    }
+
+    /// The type name `builtins.typeOf` returns.
+    pub fn type_of(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::String(_) => "string",
+            Value::Path(_) => "path",
+            Value::Attrs(_) => "set",
+            Value::List(_) => "list",
+            Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_) => "lambda",
+            Value::Thunk(_) => "thunk",
+        }
+    }
+
+    /// The type as C++ Nix's `showType` words it in messages
+    /// ("an integer", "a set", …).
+    pub fn show_type(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a Boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a float",
+            Value::String(_) => "a string",
+            Value::Path(_) => "a path",
+            Value::Attrs(_) => "a set",
+            Value::List(_) => "a list",
+            Value::Lambda(_) => "a function",
+            Value::PrimOp(_) => "a built-in function",
+            Value::PrimOpApp(_) => "a partially applied built-in function",
+            Value::Thunk(_) => "a thunk",
+        }
+    }
+
+    /// Whether this value can be called.
+    pub fn is_function(&self) -> bool {
+        matches!(
+            self,
+            Value::Lambda(_) | Value::PrimOp(_) | Value::PrimOpApp(_)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_two_words() {
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+    }
+}

@@ -1,0 +1,46 @@
+//! Thunks: suspended computations, updated in place once forced.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::{Env, Value};
+use crate::lower::Ir;
+use crate::pos::Pos;
+
+/// What a thunk holds.
+pub enum ThunkState {
+    /// An expression to evaluate in an environment.
+    Suspended(Rc<Ir>, Rc<Env>),
+    /// A function application made lazily by a builtin (`map`, `genList`).
+    Apply(Value, Value, Pos),
+    /// Being evaluated: forcing it again is infinite recursion.
+    Blackhole(Pos),
+    /// Evaluated.
+    Forced(Value),
+    /// Cleared when its evaluation ended (see the registry).
+    Cleared,
+}
+
+/// A shared, mutable thunk.
+#[derive(Clone)]
+pub struct Thunk(pub Rc<RefCell<ThunkState>>);
+
+impl Thunk {
+    /// A suspended expression.
+    pub fn suspended(ir: Rc<Ir>, env: Rc<Env>) -> Thunk {
+        Thunk(Rc::new(RefCell::new(ThunkState::Suspended(ir, env))))
+    }
+
+    /// A lazy application `f arg`.
+    pub fn apply(f: Value, arg: Value, pos: Pos) -> Thunk {
+        Thunk(Rc::new(RefCell::new(ThunkState::Apply(f, arg, pos))))
+    }
+
+    /// The value, if already forced.
+    pub fn forced(&self) -> Option<Value> {
+        match &*self.0.borrow() {
+            ThunkState::Forced(v) => Some(v.clone()),
+            _ => None,
+        }
+    }
+}
