@@ -39,10 +39,19 @@ pub trait EvalIO {
     fn read_dir(&self, path: &str) -> io::Result<Vec<(String, FileType)>>;
     /// The type of `path` without following a final symbolic link.
     fn file_type(&self, path: &str) -> io::Result<FileType>;
-    /// Whether `path` exists (following symbolic links).
+    /// Whether `path` exists (a final symbolic link counts, even when
+    /// broken, as in C++ Nix).
     fn path_exists(&self, path: &str) -> bool;
     /// An environment variable.
     fn env_var(&self, name: &str) -> Option<String>;
+    /// Whether a regular file is executable (for NAR serialisation).
+    fn is_executable(&self, _path: &str) -> bool {
+        false
+    }
+    /// The target of a symbolic link.
+    fn read_link(&self, _path: &str) -> io::Result<String> {
+        Err(io::ErrorKind::Unsupported.into())
+    }
     /// Prints a diagnostic line (`trace: …`, `warning: …`) for the user.
     fn print_diagnostic(&self, line: &str);
 }
@@ -74,11 +83,20 @@ impl EvalIO for StdIO {
     }
 
     fn path_exists(&self, path: &str) -> bool {
-        std::fs::metadata(path).is_ok()
+        std::fs::symlink_metadata(path).is_ok()
     }
 
     fn env_var(&self, name: &str) -> Option<String> {
         std::env::var(name).ok()
+    }
+
+    fn is_executable(&self, path: &str) -> bool {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o100 != 0)
+    }
+
+    fn read_link(&self, path: &str) -> io::Result<String> {
+        Ok(std::fs::read_link(path)?.to_string_lossy().into_owned())
     }
 
     fn print_diagnostic(&self, line: &str) {

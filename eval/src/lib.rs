@@ -23,6 +23,7 @@ pub mod io;
 pub mod lower;
 pub mod pos;
 pub mod print;
+pub mod store;
 pub mod value;
 
 #[cfg(test)]

@@ -94,6 +94,11 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
             }
         }
     }),
+    op("scopedImport", 2, |ev, args, pos| {
+        let scope = ev.force_attrs(&args[0], Pos::NONE, &arg_ctx(0, "scopedImport"))?;
+        let path = ev.coerce_to_path(&args[1], pos, &arg_ctx(1, "scopedImport"))?;
+        ev.import_scoped(&path, Some(scope), pos)
+    }),
     op("import", 1, |ev, args, pos| {
         let path = ev.coerce_to_path(
             &args[0],

@@ -30,13 +30,26 @@ impl Evaluator {
     /// Evaluates a file (or a directory's `default.nix`), once per
     /// evaluation.
     pub(crate) fn import_file(&mut self, path: &str, pos: Pos) -> EvalResult<Value> {
+        self.import_scoped(path, None, pos)
+    }
+
+    /// Evaluates a file; with a scope (`scopedImport`), the scope's names
+    /// shadow the globals and the result is not cached.
+    pub(crate) fn import_scoped(
+        &mut self,
+        path: &str,
+        scope: Option<Rc<AttrSet>>,
+        pos: Pos,
+    ) -> EvalResult<Value> {
         let mut path = crate::eval::canonicalise(path);
         if self.io.file_type(&path).ok() == Some(FileType::Directory)
             || (self.io.path_exists(&path) && self.io.read_dir(&path).is_ok())
         {
             path = format!("{}/default.nix", path.trim_end_matches('/'));
         }
-        if let Some(v) = self.import_cache.get(&path) {
+        if scope.is_none()
+            && let Some(v) = self.import_cache.get(&path)
+        {
             return Ok(v.clone());
         }
         let bytes = self
@@ -48,10 +61,20 @@ impl Evaluator {
             Some(0) | None => "/".to_string(),
             Some(i) => path[..i].to_string(),
         };
-        let (ir, _) = self.parse_and_lower(&path, &text, &dir)?;
-        let env = self.base_env.clone();
+        let names: Vec<Symbol> = scope
+            .iter()
+            .flat_map(|s| s.iter().map(|a| a.name.clone()))
+            .collect();
+        let (ir, _) = self.parse_and_lower_in_scope(&path, &text, &dir, &names)?;
+        let base = self.base_env.clone();
+        let env = match &scope {
+            Some(s) => self.new_env(s.iter().map(|a| a.value.clone()).collect(), &base),
+            None => base,
+        };
         let v = self.eval(&ir, &env)?;
-        self.import_cache.insert(path, v.clone());
+        if scope.is_none() {
+            self.import_cache.insert(path, v.clone());
+        }
         Ok(v)
     }
 }
@@ -69,11 +92,15 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("pathExists", 1, |ev, args, pos| {
         let p = path_arg(ev, args, "pathExists", pos)?;
-        // A trailing slash requires a directory.
-        let exists = if p.len() > 1 && p.ends_with('/') {
+        // A trailing `/` or `/.` on a string requires a directory.
+        let raw = ev.force(&args[0])?;
+        let must_be_dir = matches!(&raw, Value::String(s)
+            if s.as_bytes().ends_with(b"/") || s.as_bytes().ends_with(b"/."));
+        let p = crate::eval::canonicalise(&p);
+        let exists = if must_be_dir {
             ev.io.read_dir(&p).is_ok()
         } else {
-            ev.io.path_exists(&crate::eval::canonicalise(&p))
+            ev.io.path_exists(&p)
         };
         Ok(Value::Bool(exists))
     }),
@@ -151,7 +178,8 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 format!("/__corepkgs__/{}", &wanted[4..]).as_str().into(),
             ));
         }
-        Err(EvalError::eval(
+        Err(EvalError::new(
+            crate::error::ErrorKind::Thrown,
             format!(
                 "file '{wanted}' was not found in the Nix search path (add it using $NIX_PATH or -I)"
             ),

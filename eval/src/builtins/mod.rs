@@ -84,6 +84,7 @@ fn implemented() -> impl Iterator<Item = &'static PrimOp> {
         .chain(json::PRIMOPS)
         .chain(lists::PRIMOPS)
         .chain(strings::PRIMOPS)
+        .chain(strings::HASH_PRIMOPS)
         .chain(types::PRIMOPS)
 }
 

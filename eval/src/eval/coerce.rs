@@ -57,7 +57,7 @@ impl Evaluator {
                         .call(f, v.clone(), fpos)
                         .map_err(frame("while calling the `__toString` attribute", fpos))?;
                     let r = self.force(&r)?;
-                    if !matches!(r, Value::String(_) | Value::Path(_)) {
+                    if !matches!(r, Value::String(_) | Value::Path(_) | Value::Attrs(_)) {
                         return Err(EvalError::eval(
                             format!(
                                 "`__toString` should return a string, but got {}: {}",
@@ -123,15 +123,18 @@ impl Evaluator {
         )
     }
 
-    /// Interpolating a path copies it to the store; that needs the store,
-    /// which this evaluator does not have yet.
+    /// Interpolating a path "copies" it to the store: its store path is
+    /// computed (nothing is written) and becomes the string's context.
     fn copy_path_to_store(&mut self, p: &NixString, pos: Pos) -> EvalResult<NixString> {
-        Err(EvalError::eval(
-            format!(
-                "not implemented: copying path '{}' to the store",
-                p.to_str_lossy()
-            ),
-            pos,
-        ))
+        let path = p.to_str_lossy().into_owned();
+        if let Some(done) = self.store_paths.get(&path) {
+            return Ok(done.clone());
+        }
+        let stored = crate::store::source_store_path(self.io.as_ref(), &path)
+            .map_err(|_| EvalError::eval(format!("path '{path}' does not exist"), pos))?;
+        let s =
+            NixString::with_context(stored.as_bytes(), vec![std::rc::Rc::from(stored.as_str())]);
+        self.store_paths.insert(path, s.clone());
+        Ok(s)
     }
 }

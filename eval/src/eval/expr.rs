@@ -289,6 +289,13 @@ impl Evaluator {
                     pos: a.pos,
                 })
                 .collect();
+            if let Some(i) = ir
+                .attrs
+                .iter()
+                .position(|a| a.name.as_str() == "__overrides")
+            {
+                self.apply_overrides(ir, i, &frame, &mut entries)?;
+            }
             self.add_dynamic(ir, &frame, &mut entries)?;
             return Ok(Value::Attrs(Rc::new(AttrSet::from_sorted_or_sort(
                 entries,
@@ -314,6 +321,37 @@ impl Evaluator {
             entries,
             !ir.dynamic.is_empty(),
         ))))
+    }
+
+    /// `rec { __overrides = { … }; … }`: the overrides replace attributes
+    /// both in the set and in the frame the other attributes see.
+    fn apply_overrides(
+        &mut self,
+        ir: &AttrsIr,
+        index: usize,
+        frame: &Rc<Env>,
+        entries: &mut Vec<Attr>,
+    ) -> EvalResult<()> {
+        let value = entries[index].value.clone();
+        let overrides = self.force_attrs(
+            &value,
+            Pos::NONE,
+            "while evaluating the `__overrides` attribute",
+        )?;
+        for o in overrides.iter() {
+            match entries.binary_search_by(|a| a.name.cmp(&o.name)) {
+                Ok(i) => {
+                    entries[i].value = o.value.clone();
+                    if let Some(slot) = ir.attrs.iter().position(|a| a.name == o.name)
+                        && let Some(v) = frame.slots.borrow_mut().get_mut(slot)
+                    {
+                        *v = o.value.clone();
+                    }
+                }
+                Err(i) => entries.insert(i, o.clone()),
+            }
+        }
+        Ok(())
     }
 
     fn inherit_from_env(&mut self, ir: &AttrsIr, env: &Rc<Env>) -> Option<Rc<Env>> {

@@ -76,6 +76,8 @@ pub struct Evaluator {
     /// Nesting of `tryEval` (debug hooks and `trace` want to know).
     pub(crate) try_depth: usize,
     pub(crate) regex_cache: FxHashMap<Vec<u8>, Rc<regex::bytes::Regex>>,
+    /// Paths already "copied" to the store, with their store path strings.
+    pub(crate) store_paths: FxHashMap<String, crate::value::NixString>,
 }
 
 impl Evaluator {
@@ -93,6 +95,7 @@ impl Evaluator {
             call_depth: 0,
             try_depth: 0,
             regex_cache: FxHashMap::default(),
+            store_paths: FxHashMap::default(),
         };
         crate::builtins::install(&mut ev);
         ev
@@ -113,6 +116,17 @@ impl Evaluator {
         text: &str,
         base_dir: &str,
     ) -> EvalResult<(Rc<Ir>, FileId)> {
+        self.parse_and_lower_in_scope(name, text, base_dir, &[])
+    }
+
+    /// Like `parse_and_lower`, with an extra frame binding `scope`.
+    pub(crate) fn parse_and_lower_in_scope(
+        &mut self,
+        name: &str,
+        text: &str,
+        base_dir: &str,
+        scope: &[crate::value::Symbol],
+    ) -> EvalResult<(Rc<Ir>, FileId)> {
         let file = self.sources.add(name.to_owned(), text.to_owned());
         let ctx = exact::ParseContext {
             source_name: name,
@@ -129,7 +143,10 @@ impl Evaluator {
             };
             EvalError::new(ErrorKind::Eval, f.message(), pos)
         })?;
-        Ok((lower::lower(&expr, file, &self.globals), file))
+        Ok((
+            lower::lower_in_scope(&expr, file, &self.globals, scope),
+            file,
+        ))
     }
 
     /// Fails cleanly when the native stack is nearly used up.
@@ -187,6 +204,7 @@ impl Evaluator {
                     });
                     return Err(e);
                 }
+                ThunkState::Failed(e) => return Err(e.clone()),
                 ThunkState::Cleared => {
                     return Err(EvalError::eval(
                         "value used after its evaluation ended",
@@ -218,9 +236,8 @@ impl Evaluator {
                 Ok(v)
             }
             Err(e) => {
-                // Like C++ Nix, a failed thunk is evaluated again when forced
-                // again (tryEval may have caught the error).
-                *t.0.borrow_mut() = state;
+                drop(state);
+                *t.0.borrow_mut() = ThunkState::Failed(e.clone());
                 Err(e)
             }
         }

@@ -42,12 +42,26 @@ pub struct Lowerer<'g> {
 /// Lowers `expr` from `file`, whose top level runs directly in the global
 /// frame.
 pub fn lower(expr: &Expr, file: FileId, globals: &Globals) -> Rc<Ir> {
+    lower_in_scope(expr, file, globals, &[])
+}
+
+/// Lowers `expr` with one extra frame between it and the global frame,
+/// binding `names` in order (`scopedImport`'s scope).
+pub fn lower_in_scope(expr: &Expr, file: FileId, globals: &Globals, names: &[Symbol]) -> Rc<Ir> {
     let mut l = Lowerer {
         file,
         globals,
         scopes: Vec::new(),
         symbols: FxHashMap::default(),
     };
+    if !names.is_empty() {
+        let scope = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
+        l.scopes.push(Scope::Static(scope));
+    }
     l.expr(expr)
 }
 

@@ -20,11 +20,14 @@ use crate::value::{NixString, Value};
 pub fn print_value(v: &Value) -> String {
     let mut out = String::new();
     let mut seen = FxHashSet::default();
-    print_into(&mut out, v, &mut seen);
+    print_into(&mut out, v, v as *const Value as usize, &mut seen);
     out
 }
 
-fn print_into(out: &mut String, v: &Value, seen: &mut FxHashSet<usize>) {
+/// `cell` is the address of the slot holding `v`: C++ Nix stores lists
+/// of up to two elements inside the value cell, so their identity (for
+/// `«repeated»`) is the cell's, not the shared payload's.
+fn print_into(out: &mut String, v: &Value, cell: usize, seen: &mut FxHashSet<usize>) {
     match v {
         Value::Attrs(a) => {
             if !a.is_empty() && !seen.insert(Rc::as_ptr(a) as usize) {
@@ -35,25 +38,30 @@ fn print_into(out: &mut String, v: &Value, seen: &mut FxHashSet<usize>) {
             for attr in a.iter() {
                 out.push_str(&print_identifier(attr.name.as_str()));
                 out.push_str(" = ");
-                print_into(out, &attr.value, seen);
+                print_into(out, &attr.value, &attr.value as *const Value as usize, seen);
                 out.push_str("; ");
             }
             out.push('}');
         }
         Value::List(l) => {
-            if !l.is_empty() && !seen.insert(Rc::as_ptr(l) as usize) {
+            let identity = if l.len() <= 2 {
+                cell
+            } else {
+                Rc::as_ptr(l) as usize
+            };
+            if !l.is_empty() && !seen.insert(identity) {
                 out.push_str("«repeated»");
                 return;
             }
             out.push_str("[ ");
             for item in l.iter() {
-                print_into(out, item, seen);
+                print_into(out, item, item as *const Value as usize, seen);
                 out.push(' ');
             }
             out.push(']');
         }
         Value::Thunk(t) => match t.forced() {
-            Some(v) => print_into(out, &v, seen),
+            Some(v) => print_into(out, &v, Rc::as_ptr(&t.0) as usize, seen),
             None => out.push_str("«thunk»"),
         },
         Value::Lambda(_) => out.push_str("<LAMBDA>"),

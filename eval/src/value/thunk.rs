@@ -17,6 +17,9 @@ pub enum ThunkState {
     Blackhole(Pos),
     /// Evaluated.
     Forced(Value),
+    /// Evaluating it failed; forcing it again fails the same way, as in
+    /// C++ Nix (side effects such as `trace` do not run twice).
+    Failed(Box<crate::error::EvalError>),
     /// Cleared when its evaluation ended (see the registry).
     Cleared,
 }
