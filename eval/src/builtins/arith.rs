@@ -35,17 +35,17 @@ fn arith(
             EvalError::eval(format!("integer overflow in {verb} {x} {sym} {y}"), pos)
         }),
         _ => {
-            let x = ev.force_float(&a, pos, &arg_ctx(0, name))?;
-            let y = ev.force_float(&b, pos, &arg_ctx(1, name))?;
+            let x = ev.force_float(&a, Pos::NONE, &arg_ctx(0, name))?;
+            let y = ev.force_float(&b, Pos::NONE, &arg_ctx(1, name))?;
             Ok(Value::Float(float(x, y)))
         }
     }
 }
 
-fn int_args(ev: &mut Evaluator, args: &[Value], pos: Pos, name: &str) -> EvalResult<(i64, i64)> {
+fn int_args(ev: &mut Evaluator, args: &[Value], _pos: Pos, name: &str) -> EvalResult<(i64, i64)> {
     Ok((
-        ev.force_int(&args[0], pos, &arg_ctx(0, name))?,
-        ev.force_int(&args[1], pos, &arg_ctx(1, name))?,
+        ev.force_int(&args[0], Pos::NONE, &arg_ctx(0, name))?,
+        ev.force_int(&args[1], Pos::NONE, &arg_ctx(1, name))?,
     ))
 }
 
@@ -81,7 +81,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("div", 2, |ev, args, pos| {
         let (a, b) = numbers(ev, args, "div")?;
-        let divisor = ev.force_float(&b, pos, &arg_ctx(1, "div"))?;
+        let divisor = ev.force_float(&b, Pos::NONE, &arg_ctx(1, "div"))?;
         if divisor == 0.0 {
             return Err(EvalError::eval("division by zero", pos));
         }
@@ -90,7 +90,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 EvalError::eval(format!("integer overflow in dividing {x} / {y}"), pos)
             }),
             _ => {
-                let x = ev.force_float(&a, pos, &arg_ctx(0, "div"))?;
+                let x = ev.force_float(&a, Pos::NONE, &arg_ctx(0, "div"))?;
                 Ok(Value::Float(x / divisor))
             }
         }
@@ -127,7 +127,7 @@ fn rounding(
     if let Value::Int(i) = v {
         return Ok(Value::Int(i));
     }
-    let x = ev.force_float(&v, pos, &arg_ctx(0, name))?;
+    let x = ev.force_float(&v, Pos::NONE, &arg_ctx(0, name))?;
     let r = f(x);
     if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&r) {
         Ok(Value::Int(r as i64))

@@ -17,10 +17,10 @@ fn string_arg(
     args: &[Value],
     i: usize,
     name: &str,
-    pos: Pos,
+    _pos: Pos,
 ) -> EvalResult<String> {
     Ok(ev
-        .force_string_no_ctx(&args[i], pos, &arg_ctx(i, name))?
+        .force_string_no_ctx(&args[i], Pos::NONE, &arg_ctx(i, name))?
         .to_str_lossy()
         .into_owned())
 }
@@ -49,14 +49,14 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         let a = attrs_arg(ev, args, 1, "hasAttr")?;
         Ok(Value::Bool(a.get(&name).is_some()))
     }),
-    op("removeAttrs", 2, |ev, args, pos| {
+    op("removeAttrs", 2, |ev, args, _pos| {
         let a = attrs_arg(ev, args, 0, "removeAttrs")?;
         let names = ev.force_list(&args[1], Pos::NONE, &arg_ctx(1, "removeAttrs"))?;
         let mut remove = Vec::new();
         for n in names.iter() {
             let s = ev.force_string_no_ctx(
                 n,
-                pos,
+                Pos::NONE,
                 "while evaluating the values of the second argument passed to builtins.removeAttrs",
             )?;
             remove.push(s.to_str_lossy().into_owned());
@@ -81,9 +81,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 return Err(EvalError::eval("attribute 'name' missing", pos))
                     .map_err(frame("in a {name=...; value=...;} pair", Pos::NONE));
             };
-            let name = ev.force_string_no_ctx(
-                &name.value.clone(),
-                pos,
+            let name = ev.force_string_no_ctx(&name.value.clone(), Pos::NONE,
                 "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs",
             )?;
             let Some(value) = pair.get("value") else {
@@ -215,14 +213,12 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
             _ => Value::Null,
         })
     }),
-    op("groupBy", 2, |ev, args, pos| {
+    op("groupBy", 2, |ev, args, _pos| {
         let list = ev.force_list(&args[1], Pos::NONE, &arg_ctx(1, "groupBy"))?;
         let mut groups: Vec<(Symbol, Vec<Value>)> = Vec::new();
         for item in list.iter() {
             let key = ev.call(args[0].clone(), item.clone(), Pos::NONE)?;
-            let key = ev.force_string_no_ctx(
-                &key,
-                pos,
+            let key = ev.force_string_no_ctx(&key, Pos::NONE,
                 "while evaluating the return value of the grouping function passed to builtins.groupBy",
             )?;
             let key = Symbol::new(&key.to_str_lossy());

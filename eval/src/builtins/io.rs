@@ -79,13 +79,13 @@ impl Evaluator {
     }
 }
 
-fn path_arg(ev: &mut Evaluator, args: &[Value], name: &str, pos: Pos) -> EvalResult<String> {
-    ev.coerce_to_path(&args[0], pos, &arg_ctx(0, name))
+fn path_arg(ev: &mut Evaluator, args: &[Value], name: &str, _pos: Pos) -> EvalResult<String> {
+    ev.coerce_to_path(&args[0], Pos::NONE, &arg_ctx(0, name))
 }
 
 pub(crate) static PRIMOPS: &[PrimOp] = &[
-    op("getEnv", 1, |ev, args, pos| {
-        let name = ev.force_string_no_ctx(&args[0], pos, &arg_ctx(0, "getEnv"))?;
+    op("getEnv", 1, |ev, args, _pos| {
+        let name = ev.force_string_no_ctx(&args[0], Pos::NONE, &arg_ctx(0, "getEnv"))?;
         Ok(Value::str(
             ev.io.env_var(&name.to_str_lossy()).unwrap_or_default(),
         ))
@@ -139,7 +139,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("findFile", 2, |ev, args, pos| {
         let list = ev.force_list(&args[0], Pos::NONE, &arg_ctx(0, "findFile"))?;
-        let wanted = ev.force_string_no_ctx(&args[1], pos, &arg_ctx(1, "findFile"))?;
+        let wanted = ev.force_string_no_ctx(&args[1], Pos::NONE, &arg_ctx(1, "findFile"))?;
         let wanted = wanted.to_str_lossy().into_owned();
         for entry in list.iter() {
             let a = ev.force_attrs(
@@ -148,13 +148,13 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 "while evaluating an element of the list passed to builtins.findFile",
             )?;
             let prefix = match a.get("prefix") {
-                Some(p) => ev.force_string_no_ctx(&p.value.clone(), pos, "while evaluating the `prefix` attribute of an element of the list passed to builtins.findFile")?.to_str_lossy().into_owned(),
+                Some(p) => ev.force_string_no_ctx(&p.value.clone(), Pos::NONE, "while evaluating the `prefix` attribute of an element of the list passed to builtins.findFile")?.to_str_lossy().into_owned(),
                 None => String::new(),
             };
             let Some(path) = a.get("path") else {
                 return Err(EvalError::eval("attribute 'path' missing", pos));
             };
-            let path = ev.force_string_no_ctx(&path.value.clone(), pos, "while evaluating the `path` attribute of an element of the list passed to builtins.findFile")?.to_str_lossy().into_owned();
+            let path = ev.force_string_no_ctx(&path.value.clone(), Pos::NONE, "while evaluating the `path` attribute of an element of the list passed to builtins.findFile")?.to_str_lossy().into_owned();
             let rest = if prefix.is_empty() {
                 Some(wanted.as_str())
             } else if wanted == prefix {

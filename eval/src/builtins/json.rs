@@ -134,7 +134,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(Value::String(sb.finish()))
     }),
     op("fromJSON", 1, |ev, args, pos| {
-        let s = ev.force_string(&args[0], pos, &arg_ctx(0, "fromJSON"))?;
+        let s = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "fromJSON"))?;
         let parsed: serde_json::Value = serde_json::from_slice(s.as_bytes())
             .map_err(|e| EvalError::eval(format!("while decoding a JSON string: {e}"), pos))?;
         from_json(parsed, pos)

@@ -60,7 +60,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("elemAt", 2, |ev, args, pos| {
         let l = list_arg(ev, args, 0, "elemAt")?;
-        let i = ev.force_int(&args[1], pos, &arg_ctx(1, "elemAt"))?;
+        let i = ev.force_int(&args[1], Pos::NONE, &arg_ctx(1, "elemAt"))?;
         match usize::try_from(i).ok().and_then(|i| l.get(i)) {
             Some(v) => ev.force(v),
             None => Err(EvalError::eval(
@@ -83,7 +83,10 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("map", 2, |ev, args, _| {
         let l = list_arg(ev, args, 1, "map")?;
-        let f = args[0].clone();
+        if l.is_empty() {
+            return Ok(Value::List(l));
+        }
+        let f = fn_arg(ev, args, 0, "map")?;
         Ok(Value::list(
             l.iter()
                 .map(|x| Value::Thunk(Thunk::apply(f.clone(), x.clone(), Pos::NONE)))
@@ -119,7 +122,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(acc)
     }),
     op("genList", 2, |ev, args, pos| {
-        let n = ev.force_int(&args[1], pos, &arg_ctx(1, "genList"))?;
+        let n = ev.force_int(&args[1], Pos::NONE, &arg_ctx(1, "genList"))?;
         if n < 0 {
             return Err(EvalError::eval(
                 format!("cannot create list of size {n}"),

@@ -14,9 +14,9 @@ fn str_arg(
     args: &[Value],
     i: usize,
     name: &str,
-    pos: Pos,
+    _pos: Pos,
 ) -> EvalResult<NixString> {
-    ev.force_string(&args[i], pos, &arg_ctx(i, name))
+    ev.force_string(&args[i], Pos::NONE, &arg_ctx(i, name))
 }
 
 pub(crate) static PRIMOPS: &[PrimOp] = &[
@@ -39,10 +39,10 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     op("substring", 3, |ev, args, pos| {
         let start = ev.force_int(
             &args[0],
-            pos,
+            Pos::NONE,
             "while evaluating the first argument (the start offset) passed to builtins.substring",
         )?;
-        let len = ev.force_int(&args[1], pos, "while evaluating the second argument (the substring length) passed to builtins.substring")?;
+        let len = ev.force_int(&args[1], Pos::NONE, "while evaluating the second argument (the substring length) passed to builtins.substring")?;
         let v = ev.force(&args[2])?;
         let s = ev
             .coerce_to_string(&v, pos, CoerceMode::Interpolate)
@@ -100,7 +100,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         for f in from.iter() {
             froms.push(ev.force_string(
                 f,
-                pos,
+                Pos::NONE,
                 "while evaluating one of the strings to replace passed to builtins.replaceStrings",
             )?);
         }
@@ -116,7 +116,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 let fb = f.as_bytes();
                 if bytes[i..].starts_with(fb) {
                     if tos[k].is_none() {
-                        tos[k] = Some(ev.force_string(&to[k], pos, "while evaluating one of the replacement strings passed to builtins.replaceStrings")?);
+                        tos[k] = Some(ev.force_string(&to[k], Pos::NONE, "while evaluating one of the replacement strings passed to builtins.replaceStrings")?);
                     }
                     if let Some(t) = &tos[k] {
                         sb.push(t);
@@ -371,7 +371,7 @@ pub(crate) static HASH_PRIMOPS: &[PrimOp] = &[
         let algo = str_arg(ev, args, 0, "hashFile", pos)?
             .to_str_lossy()
             .into_owned();
-        let path = ev.coerce_to_path(&args[1], pos, &arg_ctx(1, "hashFile"))?;
+        let path = ev.coerce_to_path(&args[1], Pos::NONE, &arg_ctx(1, "hashFile"))?;
         let bytes = ev
             .io
             .read_file(&path)
