@@ -199,7 +199,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 format!(
                     "'functionArgs' requires a function but found {}: {}",
                     other.show_type(),
-                    crate::print::show_value(other)
+                    ev.show(other)
                 ),
                 pos,
             )),

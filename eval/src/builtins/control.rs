@@ -4,7 +4,6 @@ use super::{PrimOp, arg_ctx, make_attrs, op};
 use crate::error::{ErrorKind, EvalError, EvalResult, Frame};
 use crate::eval::{CoerceMode, Evaluator};
 use crate::pos::Pos;
-use crate::print::show_value;
 use crate::value::Value;
 
 fn message(ev: &mut Evaluator, v: &Value, pos: Pos, name: &str) -> EvalResult<String> {
@@ -59,7 +58,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         let v = ev.force(&args[0])?;
         let shown = match &v {
             Value::String(s) => s.to_str_lossy().into_owned(),
-            other => show_value(other),
+            other => ev.show(other),
         };
         ev.diagnostic(&format!("trace: {shown}"));
         ev.force(&args[1])

@@ -43,7 +43,9 @@ impl PrimOp {
     /// Runs the builtin.
     pub(crate) fn run(&self, ev: &mut Evaluator, args: &[Value], pos: Pos) -> EvalResult<Value> {
         match self.func {
-            Some(f) => f(ev, args, pos),
+            // Errors raised by builtins themselves carry no position in
+            // C++ Nix; the call site shows in the "while calling" frame.
+            Some(f) => f(ev, args, Pos::NONE),
             None => Err(EvalError::eval(
                 format!("not implemented: builtins.{}", self.name),
                 pos,
@@ -210,11 +212,28 @@ pub(crate) fn nth(i: usize) -> &'static str {
 
 /// The frame text C++ Nix uses for a builtin's argument.
 pub(crate) fn arg_ctx(i: usize, name: &str) -> String {
-    format!(
-        "while evaluating the {} argument passed to builtins.{}",
-        nth(i),
-        name
-    )
+    let n = nth(i);
+    match name {
+        // C++ Nix words a few of these differently.
+        "elemAt" | "head" | "tail" | "storePath" => {
+            format!("while evaluating the {n} argument passed to 'builtins.{name}'")
+        }
+        "attrNames" | "attrValues" => {
+            format!("while evaluating the argument passed to builtins.{name}")
+        }
+        "foldl'" => format!("while evaluating the {n} argument passed to builtins.foldlStrict"),
+        "add" => format!("while evaluating the {n} argument of the addition"),
+        "sub" => format!("while evaluating the {n} argument of the subtraction"),
+        "mul" => format!("while evaluating the {n} argument of the multiplication"),
+        "div" => format!("while evaluating the {n} operand of the division"),
+        "concatStringsSep" if i == 0 => format!(
+            "while evaluating the first argument (the separator string) passed to builtins.{name}"
+        ),
+        "concatStringsSep" => format!(
+            "while evaluating the second argument (the list of strings to concat) passed to builtins.{name}"
+        ),
+        _ => format!("while evaluating the {n} argument passed to builtins.{name}"),
+    }
 }
 
 /// A set from name/value pairs (sorted here).

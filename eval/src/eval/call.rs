@@ -7,7 +7,6 @@ use super::Evaluator;
 use super::expr::{did_you_mean, frame};
 use crate::error::{EvalError, EvalResult};
 use crate::pos::Pos;
-use crate::print::show_value;
 use crate::value::{Closure, PrimOpApp, Value};
 
 impl Evaluator {
@@ -22,9 +21,14 @@ impl Evaluator {
 
     fn call_forced(&mut self, f: Value, arg: Value, pos: Pos) -> EvalResult<Value> {
         match f {
-            Value::Lambda(c) => self
-                .call_lambda(&c, arg, pos)
-                .map_err(frame("from call site", pos)),
+            Value::Lambda(c) => {
+                let r = self.call_lambda(&c, arg, pos);
+                if pos.is_some() {
+                    r.map_err(frame("from call site", pos))
+                } else {
+                    r
+                }
+            }
             Value::PrimOp(op) => {
                 if op.arity == 1 {
                     self.call_primop(op, &[arg], pos)
@@ -62,7 +66,7 @@ impl Evaluator {
                 format!(
                     "attempt to call something which is not a function but {}: {}",
                     other.show_type(),
-                    show_value(&other)
+                    self.show(&other)
                 ),
                 pos,
             )),

@@ -4,7 +4,6 @@ use super::Evaluator;
 use super::expr::frame;
 use crate::error::{EvalError, EvalResult};
 use crate::pos::Pos;
-use crate::print::show_value;
 use crate::value::{NixString, StringBuilder, Value};
 
 /// How far a coercion may go.
@@ -62,7 +61,7 @@ impl Evaluator {
                             format!(
                                 "`__toString` should return a string, but got {}: {}",
                                 r.show_type(),
-                                show_value(&r)
+                                self.show(&r)
                             ),
                             fpos,
                         ))
@@ -112,14 +111,14 @@ impl Evaluator {
         Ok(())
     }
 
-    fn cannot_coerce(&self, v: &Value, pos: Pos) -> Box<EvalError> {
+    fn cannot_coerce(&self, v: &Value, _pos: Pos) -> Box<EvalError> {
         EvalError::eval(
             format!(
                 "cannot coerce {} to a string: {}",
                 v.show_type(),
-                show_value(v)
+                self.show(v)
             ),
-            pos,
+            Pos::NONE,
         )
     }
 

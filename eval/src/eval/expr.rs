@@ -8,7 +8,6 @@ use super::Evaluator;
 use crate::error::{ErrorKind, EvalError, EvalResult, Frame};
 use crate::lower::{AttrKey, AttrScope, AttrsIr, Ir, IrKind};
 use crate::pos::Pos;
-use crate::print::show_value;
 use crate::value::{Attr, AttrSet, Env, NixString, Symbol, Value};
 
 /// Adds a trace frame to an error on its way out.
@@ -466,7 +465,7 @@ impl Evaluator {
                 "expected {} but found {}: {}",
                 expected,
                 found.show_type(),
-                show_value(found)
+                self.show(found)
             ),
             pos,
         )

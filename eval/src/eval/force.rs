@@ -7,7 +7,6 @@ use super::Evaluator;
 use super::expr::frame;
 use crate::error::{EvalError, EvalResult};
 use crate::pos::Pos;
-use crate::print::show_value;
 use crate::value::{AttrSet, NixString, Value};
 
 impl Evaluator {
@@ -17,7 +16,7 @@ impl Evaluator {
                 "expected {} but found {}: {}",
                 expected,
                 v.show_type(),
-                show_value(v)
+                self.show(v)
             ),
             pos,
         )

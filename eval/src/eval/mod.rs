@@ -281,9 +281,18 @@ impl Evaluator {
                 if !seen.insert(Rc::as_ptr(l) as usize) {
                     return Ok(());
                 }
-                for item in l.iter() {
-                    let inner = self.force(item)?;
-                    self.force_deep_inner(&inner, seen)?;
+                for (i, item) in l.iter().enumerate() {
+                    let inner = self
+                        .force(item)
+                        .and_then(|inner| {
+                            self.force_deep_inner(&inner, seen)?;
+                            Ok(inner)
+                        })
+                        .map_err(frame(
+                            format!("while evaluating list element at index {i}"),
+                            Pos::NONE,
+                        ))?;
+                    drop(inner);
                 }
             }
             _ => {}
@@ -307,6 +316,11 @@ impl Evaluator {
     /// Records a left call.
     pub(crate) fn leave_call(&mut self) {
         self.call_depth -= 1;
+    }
+
+    /// A value as error messages show it.
+    pub fn show(&self, v: &Value) -> String {
+        crate::print::show_value_in(v, Some(&self.sources))
     }
 
     /// The `builtins` set.

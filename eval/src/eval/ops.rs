@@ -11,7 +11,6 @@ use super::expr::frame;
 use crate::error::{EvalError, EvalResult};
 use crate::lower::Ir;
 use crate::pos::Pos;
-use crate::print::show_value;
 use crate::value::{Env, NixString, StringBuilder, Value};
 
 impl Evaluator {
@@ -97,7 +96,7 @@ impl Evaluator {
     pub(crate) fn concat_strings(
         &mut self,
         force_string: bool,
-        parts: &[Rc<Ir>],
+        parts: &[(Pos, Rc<Ir>)],
         env: &Rc<Env>,
         pos: Pos,
     ) -> EvalResult<Value> {
@@ -112,10 +111,11 @@ impl Evaluator {
         let mut n: i64 = 0;
         let mut nf: f64 = 0.0;
         let mut sb = StringBuilder::default();
-        for (i, part) in parts.iter().enumerate() {
+        for (i, (part_pos, part)) in parts.iter().enumerate() {
+            let part_pos = *part_pos;
             let v = self
                 .eval(part, env)
-                .map_err(frame("in an operand of '+'", part.pos))?;
+                .map_err(frame("in an operand of '+'", part_pos))?;
             let first = i == 0 && !force_string;
             if first {
                 kind = match v {
@@ -131,7 +131,7 @@ impl Evaluator {
                         n = n.checked_add(x).ok_or_else(|| {
                             EvalError::eval(
                                 format!("integer overflow in adding {n} + {x}"),
-                                part.pos,
+                                part_pos,
                             )
                         })?;
                     }
@@ -142,7 +142,7 @@ impl Evaluator {
                     other => {
                         return Err(EvalError::eval(
                             format!("cannot add {} to an integer", other.show_type()),
-                            part.pos,
+                            part_pos,
                         ));
                     }
                 },
@@ -152,7 +152,7 @@ impl Evaluator {
                     other => {
                         return Err(EvalError::eval(
                             format!("cannot add {} to a float", other.show_type()),
-                            part.pos,
+                            part_pos,
                         ));
                     }
                 },
@@ -162,8 +162,8 @@ impl Evaluator {
                     } else {
                         CoerceMode::Plain
                     };
-                    self.coerce_into(&v, part.pos, mode, &mut sb)
-                        .map_err(frame("while evaluating a path segment", part.pos))?;
+                    self.coerce_into(&v, part_pos, mode, &mut sb)
+                        .map_err(frame("while evaluating a path segment", part_pos))?;
                 }
             }
         }
@@ -252,8 +252,8 @@ impl Evaluator {
         let msg = match (&a, &b) {
             (Value::String(_), Value::String(_)) => format!(
                 "string '{}' is not equal to string '{}'",
-                show_value(&a),
-                show_value(&b)
+                self.show(&a),
+                self.show(&b)
             ),
             (Value::Path(x), Value::Path(y)) => format!(
                 "path '{}' is not equal to path '{}'",
@@ -263,37 +263,37 @@ impl Evaluator {
             (Value::Int(_), Value::Int(_)) => {
                 format!(
                     "integer '{}' is not equal to integer '{}'",
-                    show_value(&a),
-                    show_value(&b)
+                    self.show(&a),
+                    self.show(&b)
                 )
             }
             (Value::Float(_), Value::Float(_)) => {
                 format!(
                     "float '{}' is not equal to float '{}'",
-                    show_value(&a),
-                    show_value(&b)
+                    self.show(&a),
+                    self.show(&b)
                 )
             }
             (Value::Bool(_), Value::Bool(_)) => {
                 format!(
                     "boolean '{}' is not equal to boolean '{}'",
-                    show_value(&a),
-                    show_value(&b)
+                    self.show(&a),
+                    self.show(&b)
                 )
             }
             (Value::List(x), Value::List(y)) if x.len() != y.len() => format!(
                 "list of size '{}' is not equal to list of size '{}', left hand side is '{}', right hand side is '{}'",
                 x.len(),
                 y.len(),
-                show_value(&a),
-                show_value(&b)
+                self.show(&a),
+                self.show(&b)
             ),
             _ if a.type_of() != b.type_of() => format!(
                 "{} of value '{}' is not equal to {} of value '{}'",
                 a.show_type(),
-                show_value(&a),
+                self.show(&a),
                 b.show_type(),
-                show_value(&b)
+                self.show(&b)
             ),
             _ => return Ok(None),
         };
@@ -331,16 +331,16 @@ impl Evaluator {
                         "cannot compare {} with {}; values of that type are incomparable (values are {} and {})",
                         a.show_type(),
                         b.show_type(),
-                        show_value(&a),
-                        show_value(&b)
+                        self.show(&a),
+                        self.show(&b)
                     )
                 } else {
                     format!(
                         "cannot compare {} with {}; values are {} and {}",
                         a.show_type(),
                         b.show_type(),
-                        show_value(&a),
-                        show_value(&b)
+                        self.show(&a),
+                        self.show(&b)
                     )
                 };
                 Err(EvalError::eval(msg, pos))

@@ -121,8 +121,9 @@ pub enum IrKind {
         /// Whether the result must be a string (interpolation) rather than
         /// following the first operand's type.
         force_string: bool,
-        /// The parts.
-        parts: Vec<Rc<Ir>>,
+        /// The parts, each with the position C++ Nix records for it (for
+        /// `${…}`, the `${`).
+        parts: Vec<(Pos, Rc<Ir>)>,
     },
 }
 

@@ -240,7 +240,10 @@ impl Lowerer<'_> {
                 force_string,
                 parts,
             } => {
-                let parts = parts.iter().map(|p| self.expr(&p.expr)).collect();
+                let parts = parts
+                    .iter()
+                    .map(|p| (self.pos(p.pos), self.expr(&p.expr)))
+                    .collect();
                 self.node(
                     *pos,
                     IrKind::ConcatStrings {

@@ -13,6 +13,7 @@ use std::rc::Rc;
 use rustc_hash::FxHashSet;
 use tvix_syntax::exact::{format_float, print_identifier};
 
+use crate::pos::Sources;
 use crate::value::{NixString, Value};
 
 /// Prints a value the way `nix-instantiate --eval` does; parts not yet
@@ -114,13 +115,25 @@ const MAX_ITEMS: usize = 10;
 /// A value as error messages show it: unforced parts as `«thunk»`,
 /// functions as `«lambda»`, long containers elided.
 pub fn show_value(v: &Value) -> String {
+    show_value_in(v, None)
+}
+
+/// Like [`show_value`], with `«lambda @ file:line:col»` when the sources
+/// are known.
+pub fn show_value_in(v: &Value, sources: Option<&Sources>) -> String {
     let mut out = String::new();
     let mut seen = FxHashSet::default();
-    show_into(&mut out, v, 0, &mut seen);
+    show_into(&mut out, v, 0, &mut seen, sources);
     out
 }
 
-fn show_into(out: &mut String, v: &Value, depth: usize, seen: &mut FxHashSet<usize>) {
+fn show_into(
+    out: &mut String,
+    v: &Value,
+    depth: usize,
+    seen: &mut FxHashSet<usize>,
+    sources: Option<&Sources>,
+) {
     match v {
         Value::Attrs(a) => {
             if a.is_empty() {
@@ -163,7 +176,7 @@ fn show_into(out: &mut String, v: &Value, depth: usize, seen: &mut FxHashSet<usi
                 }
                 out.push_str(&print_identifier(attr.name.as_str()));
                 out.push_str(" = ");
-                show_into(out, &attr.value, depth + 1, seen);
+                show_into(out, &attr.value, depth + 1, seen, sources);
                 out.push_str("; ");
             }
             out.push('}');
@@ -193,16 +206,27 @@ fn show_into(out: &mut String, v: &Value, depth: usize, seen: &mut FxHashSet<usi
                     );
                     break;
                 }
-                show_into(out, item, depth + 1, seen);
+                show_into(out, item, depth + 1, seen, sources);
                 out.push(' ');
             }
             out.push(']');
         }
         Value::Thunk(t) => match t.forced() {
-            Some(v) => show_into(out, &v, depth, seen),
+            Some(v) => show_into(out, &v, depth, seen, sources),
             None => out.push_str("«thunk»"),
         },
-        Value::Lambda(_) => out.push_str("«lambda»"),
+        Value::Lambda(c) => {
+            let pos = c.lambda.pos;
+            match (
+                sources.and_then(|s| s.get(pos.file)),
+                sources.and_then(|s| s.line_col(pos)),
+            ) {
+                (Some(src), Some((l, col))) => {
+                    let _ = write!(out, "«lambda @ {}:{}:{}»", src.name, l, col);
+                }
+                _ => out.push_str("«lambda»"),
+            }
+        }
         Value::PrimOp(op) => {
             let _ = write!(out, "«primop {}»", op.name);
         }
