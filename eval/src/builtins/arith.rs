@@ -8,14 +8,8 @@ use crate::eval::Evaluator;
 use crate::pos::Pos;
 use crate::value::Value;
 
-fn numbers(ev: &mut Evaluator, args: &[Value], name: &str) -> EvalResult<(Value, Value)> {
-    let a = ev
-        .force(&args[0])
-        .map_err(crate::eval::frame(arg_ctx(0, name), Pos::NONE))?;
-    let b = ev
-        .force(&args[1])
-        .map_err(crate::eval::frame(arg_ctx(1, name), Pos::NONE))?;
-    Ok((a, b))
+fn numbers(ev: &mut Evaluator, args: &[Value], _name: &str) -> EvalResult<(Value, Value)> {
+    Ok((ev.force(&args[0])?, ev.force(&args[1])?))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -31,13 +25,17 @@ fn arith(
 ) -> EvalResult<Value> {
     let (a, b) = numbers(ev, args, name)?;
     match (&a, &b) {
-        (Value::Int(x), Value::Int(y)) => int(*x, *y).map(Value::Int).ok_or_else(|| {
-            EvalError::eval(format!("integer overflow in {verb} {x} {sym} {y}"), pos)
-        }),
-        _ => {
+        (Value::Float(_), _) | (_, Value::Float(_)) => {
             let x = ev.force_float(&a, Pos::NONE, &arg_ctx(0, name))?;
             let y = ev.force_float(&b, Pos::NONE, &arg_ctx(1, name))?;
             Ok(Value::Float(float(x, y)))
+        }
+        _ => {
+            let x = ev.force_int(&a, Pos::NONE, &arg_ctx(0, name))?;
+            let y = ev.force_int(&b, Pos::NONE, &arg_ctx(1, name))?;
+            int(x, y).map(Value::Int).ok_or_else(|| {
+                EvalError::eval(format!("integer overflow in {verb} {x} {sym} {y}"), pos)
+            })
         }
     }
 }
@@ -85,15 +83,15 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         if divisor == 0.0 {
             return Err(EvalError::eval("division by zero", pos));
         }
-        match (&a, &b) {
-            (Value::Int(x), Value::Int(y)) => x.checked_div(*y).map(Value::Int).ok_or_else(|| {
-                EvalError::eval(format!("integer overflow in dividing {x} / {y}"), pos)
-            }),
-            _ => {
-                let x = ev.force_float(&a, Pos::NONE, &arg_ctx(0, "div"))?;
-                Ok(Value::Float(x / divisor))
-            }
+        if matches!(a, Value::Float(_)) || matches!(b, Value::Float(_)) {
+            let x = ev.force_float(&a, Pos::NONE, &arg_ctx(0, "div"))?;
+            return Ok(Value::Float(x / divisor));
         }
+        let x = ev.force_int(&a, Pos::NONE, &arg_ctx(0, "div"))?;
+        let y = ev.force_int(&b, Pos::NONE, &arg_ctx(1, "div"))?;
+        x.checked_div(y)
+            .map(Value::Int)
+            .ok_or_else(|| EvalError::eval(format!("integer overflow in dividing {x} / {y}"), pos))
     }),
     op("bitAnd", 2, |ev, a, p| {
         int_args(ev, a, p, "bitAnd").map(|(x, y)| Value::Int(x & y))

@@ -195,14 +195,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 Ok(Value::Attrs(Rc::new(AttrSet::from_unsorted(pairs))))
             }
             Value::PrimOp(_) | Value::PrimOpApp(_) => Ok(Value::empty_attrs()),
-            other => Err(EvalError::eval(
-                format!(
-                    "'functionArgs' requires a function but found {}: {}",
-                    other.show_type(),
-                    ev.show(other)
-                ),
-                pos,
-            )),
+            _ => Err(EvalError::eval("'functionArgs' requires a function", pos)),
         }
     }),
     op("unsafeGetAttrPos", 2, |ev, args, pos| {
@@ -214,10 +207,11 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         })
     }),
     op("groupBy", 2, |ev, args, _pos| {
+        let f = ev.force_function(&args[0], Pos::NONE, &arg_ctx(0, "groupBy"))?;
         let list = ev.force_list(&args[1], Pos::NONE, &arg_ctx(1, "groupBy"))?;
         let mut groups: Vec<(Symbol, Vec<Value>)> = Vec::new();
         for item in list.iter() {
-            let key = ev.call(args[0].clone(), item.clone(), Pos::NONE)?;
+            let key = ev.call(f.clone(), item.clone(), Pos::NONE)?;
             let key = ev.force_string_no_ctx(&key, Pos::NONE,
                 "while evaluating the return value of the grouping function passed to builtins.groupBy",
             )?;

@@ -208,8 +208,11 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(super::attrs::right_wrong(right, wrong))
     }),
     op("sort", 2, |ev, args, _| {
-        let f = fn_arg(ev, args, 0, "sort")?;
         let l = list_arg(ev, args, 1, "sort")?;
+        if l.is_empty() {
+            return Ok(Value::List(l));
+        }
+        let f = fn_arg(ev, args, 0, "sort")?;
         for item in l.iter() {
             ev.force(item)?;
         }

@@ -218,7 +218,7 @@ pub(crate) fn arg_ctx(i: usize, name: &str) -> String {
         "elemAt" | "head" | "tail" | "storePath" => {
             format!("while evaluating the {n} argument passed to 'builtins.{name}'")
         }
-        "attrNames" | "attrValues" => {
+        "attrNames" | "attrValues" | "listToAttrs" => {
             format!("while evaluating the argument passed to builtins.{name}")
         }
         "foldl'" => format!("while evaluating the {n} argument passed to builtins.foldlStrict"),

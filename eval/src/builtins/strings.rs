@@ -95,7 +95,6 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 pos,
             ));
         }
-        let s = str_arg(ev, args, 2, "replaceStrings", pos)?;
         let mut froms = Vec::new();
         for f in from.iter() {
             froms.push(ev.force_string(
@@ -104,6 +103,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 "while evaluating one of the strings to replace passed to builtins.replaceStrings",
             )?);
         }
+        let s = str_arg(ev, args, 2, "replaceStrings", pos)?;
         let mut tos: Vec<Option<NixString>> = vec![None; to.len()];
         let bytes = s.as_bytes();
         let mut sb = StringBuilder::default();

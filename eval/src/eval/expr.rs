@@ -203,7 +203,7 @@ impl Evaluator {
     pub(crate) fn attr_key(&mut self, key: &AttrKey, env: &Rc<Env>) -> EvalResult<Symbol> {
         match key {
             AttrKey::Static(s) => Ok(s.clone()),
-            AttrKey::Dynamic(e) => {
+            AttrKey::Dynamic(e, _) => {
                 let v = self.eval(e, env)?;
                 let s = self
                     .expect_string(&v, e.pos)
@@ -221,57 +221,87 @@ impl Evaluator {
         default: Option<&Rc<Ir>>,
         env: &Rc<Env>,
     ) -> EvalResult<Value> {
-        let mut v = self.eval(expr, env)?;
-        for (i, key) in path.iter().enumerate() {
-            let name = self.attr_key(key, env)?;
-            let attrs = match &v {
-                Value::Attrs(a) => a.clone(),
-                _ => {
-                    if let Some(d) = default {
-                        return self.eval(d, env);
+        let mut v = self
+            .eval(expr, env)
+            .map_err(frame("while selecting an attribute", expr.pos))?;
+        // Like C++ Nix: errors while walking the path get "from the
+        // definition of" (the last attribute found) and "while evaluating
+        // the attribute" (the whole path) frames.
+        let mut attr_pos = Pos::NONE;
+        let mut resolved = 0;
+        let walked = (|| -> EvalResult<Option<Value>> {
+            for key in path {
+                let name = self.attr_key(key, env)?;
+                v = self.force(&v)?;
+                let attrs = match &v {
+                    Value::Attrs(a) => a.clone(),
+                    _ if default.is_some() => return Ok(None),
+                    other => {
+                        return Err(self
+                            .type_error("a set", other, Pos::NONE)
+                            .pipe(frame("while selecting an attribute", pos)));
                     }
-                    return Err(self
-                        .type_error("a set", &v, pos)
-                        .pipe(frame("while selecting an attribute", pos)));
-                }
-            };
-            match attrs.get(name.as_str()) {
-                Some(attr) => {
-                    let attr_pos = attr.pos;
-                    let value = attr.value.clone();
-                    v = self.force(&value).map_err(|e| {
-                        let shown = show_path(&path[..=i], &name);
-                        let e = frame(
-                            format!("from the definition of '{}'", name.as_str()),
-                            attr_pos,
-                        )(e);
-                        let _ = shown;
-                        frame(
+                };
+                match attrs.get(name.as_str()) {
+                    Some(attr) => {
+                        attr_pos = attr.pos;
+                        v = attr.value.clone();
+                        resolved += 1;
+                    }
+                    None if default.is_some() => return Ok(None),
+                    None => {
+                        let mut e = EvalError::eval(
                             format!(
-                                "while evaluating the attribute '{}'",
-                                show_path(&path[..=i], &name)
+                                "attribute '{}' missing",
+                                tvix_syntax::exact::print_identifier(name.as_str())
                             ),
-                            pos,
-                        )(e)
-                    })?;
-                }
-                None => {
-                    if let Some(d) = default {
-                        return self.eval(d, env);
+                            Pos::NONE,
+                        );
+                        e.hint = did_you_mean(&name, attrs.iter().map(|a| a.name.as_str()));
+                        return Err(e);
                     }
-                    let mut e = EvalError::eval(
-                        format!(
-                            "attribute '{}' missing",
-                            tvix_syntax::exact::print_identifier(name.as_str())
-                        ),
-                        pos,
-                    );
-                    e.hint = did_you_mean(&name, attrs.iter().map(|a| a.name.as_str()));
-                    return Err(e);
+                }
+            }
+            let forced = self.force(&v)?;
+            Ok(Some(forced))
+        })();
+        match walked {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => match default {
+                Some(d) => self.eval(d, env),
+                None => Ok(Value::Null),
+            },
+            Err(mut e) => {
+                if attr_pos.is_some() {
+                    let shown = self.show_attr_path(&path[..resolved], env);
+                    e = frame(format!("from the definition of '{shown}'"), attr_pos)(e);
+                }
+                let shown = self.show_attr_path(path, env);
+                Err(frame(
+                    format!("while evaluating the attribute '{shown}'"),
+                    pos,
+                )(e))
+            }
+        }
+    }
+
+    /// An attribute path as traces show it: names computed where possible,
+    /// `"${expr}"` where not.
+    fn show_attr_path(&mut self, path: &[AttrKey], env: &Rc<Env>) -> String {
+        let mut parts = Vec::new();
+        for key in path {
+            match key {
+                AttrKey::Static(s) => parts.push(s.as_str().to_string()),
+                AttrKey::Dynamic(e, text) => {
+                    let name = self.eval(e, env).ok().and_then(|v| match v {
+                        Value::String(s) => Some(s.to_str_lossy().into_owned()),
+                        _ => None,
+                    });
+                    parts.push(name.unwrap_or_else(|| format!("\"${{{text}}}\"")));
                 }
             }
         }
-        Ok(v)
+        parts.join(".")
     }
 
     fn eval_attrs(&mut self, ir: &Rc<AttrsIr>, env: &Rc<Env>) -> EvalResult<Value> {
@@ -470,21 +500,6 @@ impl Evaluator {
             pos,
         )
     }
-}
-
-/// `a.b."${x}"` as C++ Nix shows a selection path in traces.
-fn show_path(path: &[AttrKey], last: &Symbol) -> String {
-    let mut out = Vec::new();
-    for (i, k) in path.iter().enumerate() {
-        match k {
-            AttrKey::Static(s) => out.push(tvix_syntax::exact::print_identifier(s.as_str())),
-            AttrKey::Dynamic(_) if i + 1 == path.len() => {
-                out.push(tvix_syntax::exact::print_identifier(last.as_str()))
-            }
-            AttrKey::Dynamic(_) => out.push("\"${...}\"".to_string()),
-        }
-    }
-    out.join(".")
 }
 
 /// C++ Nix's "Did you mean …?" suggestions: names within edit distance 2.

@@ -132,7 +132,9 @@ pub enum AttrKey {
     /// Known when lowering.
     Static(Symbol),
     /// Computed when evaluating.
-    Dynamic(Rc<Ir>),
+    /// Computed when evaluating; the text is the expression in `--parse`
+    /// form, for traces that cannot compute the name.
+    Dynamic(Rc<Ir>, Rc<str>),
 }
 
 /// Where an attribute's value is evaluated.

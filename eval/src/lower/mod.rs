@@ -139,7 +139,7 @@ impl Lowerer<'_> {
         path.iter()
             .map(|n| match n {
                 AttrName::Static(s) => AttrKey::Static(self.sym(s)),
-                AttrName::Dynamic(e) => AttrKey::Dynamic(self.expr(e)),
+                AttrName::Dynamic(e) => AttrKey::Dynamic(self.expr(e), Rc::from(e.to_string())),
             })
             .collect()
     }

@@ -123,8 +123,16 @@ pub fn show_value(v: &Value) -> String {
 pub fn show_value_in(v: &Value, sources: Option<&Sources>) -> String {
     let mut out = String::new();
     let mut seen = FxHashSet::default();
-    show_into(&mut out, v, 0, &mut seen, sources);
+    let mut budget = Budget::default();
+    show_into(&mut out, v, 0, &mut seen, sources, &mut budget);
     out
+}
+
+/// Items printed so far; C++ Nix's limits are for the whole message.
+#[derive(Default)]
+struct Budget {
+    attrs: usize,
+    items: usize,
 }
 
 fn show_into(
@@ -133,6 +141,7 @@ fn show_into(
     depth: usize,
     seen: &mut FxHashSet<usize>,
     sources: Option<&Sources>,
+    budget: &mut Budget,
 ) {
     match v {
         Value::Attrs(a) => {
@@ -164,8 +173,8 @@ fn show_into(
             }
             out.push_str("{ ");
             for (i, attr) in a.iter().enumerate() {
-                if i == MAX_ITEMS {
-                    let rest = a.len() - MAX_ITEMS;
+                if budget.attrs >= MAX_ITEMS {
+                    let rest = a.len() - i;
                     let _ = write!(
                         out,
                         "«{} attribute{} elided» ",
@@ -176,7 +185,8 @@ fn show_into(
                 }
                 out.push_str(&print_identifier(attr.name.as_str()));
                 out.push_str(" = ");
-                show_into(out, &attr.value, depth + 1, seen, sources);
+                show_into(out, &attr.value, depth + 1, seen, sources, budget);
+                budget.attrs += 1;
                 out.push_str("; ");
             }
             out.push('}');
@@ -196,8 +206,8 @@ fn show_into(
             }
             out.push_str("[ ");
             for (i, item) in l.iter().enumerate() {
-                if i == MAX_ITEMS {
-                    let rest = l.len() - MAX_ITEMS;
+                if budget.items >= MAX_ITEMS {
+                    let rest = l.len() - i;
                     let _ = write!(
                         out,
                         "«{} item{} elided» ",
@@ -206,13 +216,14 @@ fn show_into(
                     );
                     break;
                 }
-                show_into(out, item, depth + 1, seen, sources);
+                show_into(out, item, depth + 1, seen, sources, budget);
+                budget.items += 1;
                 out.push(' ');
             }
             out.push(']');
         }
         Value::Thunk(t) => match t.forced() {
-            Some(v) => show_into(out, &v, depth, seen, sources),
+            Some(v) => show_into(out, &v, depth, seen, sources, budget),
             None => out.push_str("«thunk»"),
         },
         Value::Lambda(c) => {
