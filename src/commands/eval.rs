@@ -13,7 +13,7 @@ use super::source_file::SourceOrigin;
 /// Arguments of `tvix eval`, mirroring `nix-instantiate --eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// The file to evaluate; `-` reads standard input.
+    /// The file to evaluate (default `./default.nix`); `-` reads standard input.
     #[arg(value_name = "FILE", conflicts_with = "expr")]
     file: Option<PathBuf>,
 
@@ -96,7 +96,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let (text, name, base_dir) = match (&args.expr, &args.file) {
         (Some(expr), _) => (expr.clone(), "«string»".to_owned(), cwd.clone()),
         (None, file) => {
-            let file = file.clone().unwrap_or_else(|| PathBuf::from("-"));
+            let file = file.clone().unwrap_or_else(|| PathBuf::from("default.nix"));
             match SourceOrigin::from_arg(&file) {
                 SourceOrigin::Stdin => (
                     String::from_utf8_lossy(&SourceOrigin::Stdin.read()?).into_owned(),

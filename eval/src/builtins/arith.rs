@@ -25,6 +25,10 @@ fn arith(
 ) -> EvalResult<Value> {
     let (a, b) = numbers(ev, args, name)?;
     match (&a, &b) {
+        // The common case, without building any error context.
+        (Value::Int(x), Value::Int(y)) => int(*x, *y).map(Value::Int).ok_or_else(|| {
+            EvalError::eval(format!("integer overflow in {verb} {x} {sym} {y}"), pos)
+        }),
         (Value::Float(_), _) | (_, Value::Float(_)) => {
             let x = ev.force_float(&a, Pos::NONE, &arg_ctx(0, name))?;
             let y = ev.force_float(&b, Pos::NONE, &arg_ctx(1, name))?;

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::Evaluator;
-use super::expr::{did_you_mean, frame};
+use super::expr::{did_you_mean, frame, frame_with};
 use crate::error::{EvalError, EvalResult};
 use crate::pos::Pos;
 use crate::value::{Closure, PrimOpApp, Value};
@@ -79,8 +79,8 @@ impl Evaluator {
         args: &[Value],
         pos: Pos,
     ) -> EvalResult<Value> {
-        op.run(self, args, pos).map_err(frame(
-            format!("while calling the '{}' builtin", op.name),
+        op.run(self, args, pos).map_err(frame_with(
+            || format!("while calling the '{}' builtin", op.name),
             pos,
         ))
     }
@@ -93,7 +93,7 @@ impl Evaluator {
             let env = self.new_env(slots, &c.env);
             return self
                 .eval(&l.body, &env)
-                .map_err(frame(self.lambda_frame(c), l.pos));
+                .map_err(frame_with(|| lambda_frame(c), l.pos));
         };
         let attrs_v = self.force(&arg)?;
         let Value::Attrs(attrs) = &attrs_v else {
@@ -146,14 +146,14 @@ impl Evaluator {
         }
         *env.slots.borrow_mut() = slots;
         self.eval(&l.body, &env)
-            .map_err(frame(self.lambda_frame(c), l.pos))
+            .map_err(frame_with(|| lambda_frame(c), l.pos))
     }
+}
 
-    fn lambda_frame(&self, c: &Closure) -> String {
-        match &c.lambda.name {
-            Some(n) => format!("while calling '{}'", n.as_str()),
-            None => "while calling anonymous lambda".to_string(),
-        }
+fn lambda_frame(c: &Closure) -> String {
+    match &c.lambda.name {
+        Some(n) => format!("while calling '{}'", n.as_str()),
+        None => "while calling anonymous lambda".to_string(),
     }
 }
 

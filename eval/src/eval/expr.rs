@@ -11,13 +11,31 @@ use crate::pos::Pos;
 use crate::value::{Attr, AttrSet, Env, NixString, Symbol, Value};
 
 /// Adds a trace frame to an error on its way out.
-pub(crate) fn frame(
-    message: impl Into<String>,
+pub(crate) fn frame<M: Into<String>>(
+    message: M,
     pos: Pos,
 ) -> impl FnOnce(Box<EvalError>) -> Box<EvalError> {
-    let message = message.into();
+    // `message` is converted only when an error actually happens: pass a
+    // `&str` or a closure result, never a `format!` on the hot path.
     move |mut e| {
-        e.frames.push(Frame { message, pos });
+        e.frames.push(Frame {
+            message: message.into(),
+            pos,
+        });
+        e
+    }
+}
+
+/// Like [`frame`], with the message computed only on error.
+pub(crate) fn frame_with(
+    message: impl FnOnce() -> String,
+    pos: Pos,
+) -> impl FnOnce(Box<EvalError>) -> Box<EvalError> {
+    move |mut e| {
+        e.frames.push(Frame {
+            message: message(),
+            pos,
+        });
         e
     }
 }
@@ -103,14 +121,10 @@ impl Evaluator {
                 self.eval(if c { then_ } else { else_ }, env)
             }
             IrKind::Assert { cond, body, text } => {
-                let c = self.eval(cond, env).map_err(frame(
-                    format!("while evaluating the condition of the assertion '{text}'"),
-                    ir.pos,
-                ))?;
-                let c = self.expect_bool(&c, cond.pos).map_err(frame(
-                    format!("while evaluating the condition of the assertion '{text}'"),
-                    ir.pos,
-                ))?;
+                let c = self
+                    .eval(cond, env)
+                    .and_then(|c| self.expect_bool(&c, cond.pos))
+                    .map_err(frame("in the condition of the assert statement", cond.pos))?;
                 if !c {
                     return Err(self.assertion_failed(cond, env, text, ir.pos));
                 }

@@ -22,9 +22,7 @@ impl Evaluator {
         env: &Rc<Env>,
         _pos: Pos,
     ) -> EvalResult<Value> {
-        let sym = op.symbol();
-        let left_ctx = format!("in the left operand of '{sym}'");
-        let right_ctx = format!("in the right operand of '{sym}'");
+        let (left_ctx, right_ctx) = operand_contexts(op);
         match op {
             BinOp::Eq | BinOp::NEq => {
                 let l = self.eval(lhs, env).map_err(frame(left_ctx, lhs.pos))?;
@@ -33,7 +31,7 @@ impl Evaluator {
                 Ok(Value::Bool(eq == (op == BinOp::Eq)))
             }
             BinOp::And | BinOp::Or | BinOp::Impl => {
-                let l = self.eval_bool(lhs, env, &left_ctx)?;
+                let l = self.eval_bool(lhs, env, left_ctx)?;
                 let short = match op {
                     BinOp::And => (!l).then_some(false),
                     BinOp::Or => l.then_some(true),
@@ -42,11 +40,11 @@ impl Evaluator {
                 if let Some(v) = short {
                     return Ok(Value::Bool(v));
                 }
-                Ok(Value::Bool(self.eval_bool(rhs, env, &right_ctx)?))
+                Ok(Value::Bool(self.eval_bool(rhs, env, right_ctx)?))
             }
             BinOp::Update => {
-                let r = self.eval_attrs_operand(rhs, env, &right_ctx)?;
-                let l = self.eval_attrs_operand(lhs, env, &left_ctx)?;
+                let r = self.eval_attrs_operand(rhs, env, right_ctx)?;
+                let l = self.eval_attrs_operand(lhs, env, left_ctx)?;
                 if l.is_empty() {
                     return Ok(Value::Attrs(r));
                 }
@@ -384,4 +382,38 @@ pub(crate) fn canonicalise_path(s: &str) -> String {
         }
     }
     format!("/{}", parts.join("/"))
+}
+
+/// The trace texts for a binary operator's operands.
+fn operand_contexts(op: BinOp) -> (&'static str, &'static str) {
+    match op {
+        BinOp::Eq => (
+            "in the left operand of '=='",
+            "in the right operand of '=='",
+        ),
+        BinOp::NEq => (
+            "in the left operand of '!='",
+            "in the right operand of '!='",
+        ),
+        BinOp::And => (
+            "in the left operand of '&&'",
+            "in the right operand of '&&'",
+        ),
+        BinOp::Or => (
+            "in the left operand of '||'",
+            "in the right operand of '||'",
+        ),
+        BinOp::Impl => (
+            "in the left operand of '->'",
+            "in the right operand of '->'",
+        ),
+        BinOp::Update => (
+            "in the left operand of '//'",
+            "in the right operand of '//'",
+        ),
+        BinOp::ConcatLists => (
+            "in the left operand of '++'",
+            "in the right operand of '++'",
+        ),
+    }
 }
