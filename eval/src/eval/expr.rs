@@ -186,24 +186,16 @@ impl Evaluator {
             rhs,
         } = &cond.kind
         {
-            let explained = (|| -> EvalResult<Option<Box<EvalError>>> {
+            let explained = (|| -> EvalResult<()> {
                 let l = self.eval(lhs, env)?;
                 let r = self.eval(rhs, env)?;
-                self.explain_inequality(&l, &r, cond.pos)
+                self.assert_equal(&l, &r, cond.pos)
             })();
-            match explained {
-                Ok(Some(e)) | Err(e) => {
-                    let mut e = e;
-                    e.kind = ErrorKind::Assertion;
-                    e.frames.push(Frame {
-                        message: format!(
-                            "while evaluating the condition of the assertion '{text}'"
-                        ),
-                        pos,
-                    });
-                    return e;
-                }
-                Ok(None) => {}
+            if let Err(e) = explained {
+                return frame(
+                    format!("while evaluating the condition of the assertion '{text}'"),
+                    pos,
+                )(e);
             }
         }
         EvalError::new(

@@ -7,8 +7,8 @@ use tvix_syntax::exact::BinOp;
 
 use super::Evaluator;
 use super::coerce::CoerceMode;
-use super::expr::frame;
-use crate::error::{EvalError, EvalResult};
+use super::expr::{frame, frame_with};
+use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::lower::Ir;
 use crate::pos::Pos;
 use crate::value::{Env, NixString, StringBuilder, Value};
@@ -235,67 +235,137 @@ impl Evaluator {
         })
     }
 
-    /// Why two values differ, as C++ Nix's `assertEqValues` words it.
-    pub(crate) fn explain_inequality(
-        &mut self,
-        a: &Value,
-        b: &Value,
-        pos: Pos,
-    ) -> EvalResult<Option<Box<EvalError>>> {
-        let a = self.force(a)?;
-        let b = self.force(b)?;
-        if self.values_equal(&a, &b, true)? {
-            return Ok(None);
-        }
-        let msg = match (&a, &b) {
-            (Value::String(_), Value::String(_)) => format!(
-                "string '{}' is not equal to string '{}'",
-                self.show(&a),
-                self.show(&b)
-            ),
-            (Value::Path(x), Value::Path(y)) => format!(
-                "path '{}' is not equal to path '{}'",
-                x.to_str_lossy(),
-                y.to_str_lossy()
-            ),
-            (Value::Int(_), Value::Int(_)) => {
-                format!(
-                    "integer '{}' is not equal to integer '{}'",
+    /// Fails with C++ Nix's explanation (`assertEqValues`) when `a != b`;
+    /// `pos` is the position of the `==`.
+    pub(crate) fn assert_equal(&mut self, a: &Value, b: &Value, pos: Pos) -> EvalResult<()> {
+        let fail = |msg: String| Err(EvalError::new(ErrorKind::Assertion, msg, Pos::NONE));
+        self.enter_call(pos)?;
+        let r = (|| {
+            let a = self.force(a)?;
+            let b = self.force(b)?;
+            let numeric = |v: &Value| matches!(v, Value::Int(_) | Value::Float(_));
+            if numeric(&a) && numeric(&b) {
+                if self.values_equal(&a, &b, true)? {
+                    return Ok(());
+                }
+                return fail(format!(
+                    "{} with value '{}' is not equal to {} with value '{}'",
+                    a.show_type(),
                     self.show(&a),
+                    b.show_type(),
                     self.show(&b)
-                )
+                ));
             }
-            (Value::Float(_), Value::Float(_)) => {
-                format!(
-                    "float '{}' is not equal to float '{}'",
+            if a.type_of() != b.type_of()
+                || a.show_type() != b.show_type() && !(a.is_function() && b.is_function())
+            {
+                return fail(format!(
+                    "{} of value '{}' is not equal to {} of value '{}'",
+                    a.show_type(),
                     self.show(&a),
+                    b.show_type(),
                     self.show(&b)
-                )
+                ));
             }
-            (Value::Bool(_), Value::Bool(_)) => {
-                format!(
+            match (&a, &b) {
+                (Value::Bool(x), Value::Bool(y)) if x != y => fail(format!(
                     "boolean '{}' is not equal to boolean '{}'",
                     self.show(&a),
                     self.show(&b)
-                )
+                )),
+                (Value::String(x), Value::String(y)) if x.as_bytes() != y.as_bytes() => fail(format!(
+                    "string '{}' is not equal to string '{}'",
+                    self.show(&a),
+                    self.show(&b)
+                )),
+                (Value::Path(x), Value::Path(y)) if x.as_bytes() != y.as_bytes() => fail(format!(
+                    "path '{}' is not equal to path '{}'",
+                    self.show(&a),
+                    self.show(&b)
+                )),
+                (Value::List(x), Value::List(y)) => {
+                    if x.len() != y.len() {
+                        return fail(format!(
+                            "list of size '{}' is not equal to list of size '{}', left hand side is '{}', right hand side is '{}'",
+                            x.len(),
+                            y.len(),
+                            self.show(&a),
+                            self.show(&b)
+                        ));
+                    }
+                    for (n, (p, q)) in x.iter().zip(y.iter()).enumerate() {
+                        if same_object(p, q) {
+                            continue;
+                        }
+                        self.assert_equal(p, q, pos).map_err(frame_with(
+                            || format!("while comparing list element {n}"),
+                            pos,
+                        ))?;
+                    }
+                    Ok(())
+                }
+                (Value::Attrs(x), Value::Attrs(y)) => {
+                    if is_derivation(self, x)?
+                        && is_derivation(self, y)?
+                        && let (Some(p), Some(q)) = (x.get("outPath"), y.get("outPath"))
+                    {
+                        let (p, q) = (p.value.clone(), q.value.clone());
+                        return self.assert_equal(&p, &q, pos).map_err(frame(
+                            "while comparing a derivation by its 'outPath' attribute",
+                            pos,
+                        ));
+                    }
+                    if x.len() != y.len() {
+                        return fail(format!(
+                            "attribute names of attribute set '{}' differs from attribute set '{}'",
+                            self.show(&a),
+                            self.show(&b)
+                        ));
+                    }
+                    for (p, q) in x.iter().zip(y.iter()) {
+                        if p.name != q.name {
+                            if y.get(p.name.as_str()).is_none() {
+                                return fail(format!(
+                                    "attribute name '{}' is contained in '{}', but not in '{}'",
+                                    p.name.as_str(),
+                                    self.show(&a),
+                                    self.show(&b)
+                                ));
+                            }
+                            return fail(format!(
+                                "attribute name '{}' is missing in '{}', but is contained in '{}'",
+                                q.name.as_str(),
+                                self.show(&a),
+                                self.show(&b)
+                            ));
+                        }
+                        if same_object(&p.value, &q.value) {
+                            continue;
+                        }
+                        self.assert_equal(&p.value, &q.value, pos).map_err(|mut e| {
+                            if q.pos.is_some() {
+                                e = frame("where right hand side is", q.pos)(e);
+                            }
+                            if p.pos.is_some() {
+                                e = frame("where left hand side is", p.pos)(e);
+                            }
+                            frame_with(
+                                || format!("while comparing attribute '{}'", p.name.as_str()),
+                                pos,
+                            )(e)
+                        })?;
+                    }
+                    Ok(())
+                }
+                _ if a.is_function() => fail(
+                    "distinct functions and immediate comparisons of identical functions compare as unequal"
+                        .to_string(),
+                ),
+                _ => Ok(()),
             }
-            (Value::List(x), Value::List(y)) if x.len() != y.len() => format!(
-                "list of size '{}' is not equal to list of size '{}', left hand side is '{}', right hand side is '{}'",
-                x.len(),
-                y.len(),
-                self.show(&a),
-                self.show(&b)
-            ),
-            _ if a.type_of() != b.type_of() => format!(
-                "{} of value '{}' is not equal to {} of value '{}'",
-                a.show_type(),
-                self.show(&a),
-                b.show_type(),
-                self.show(&b)
-            ),
-            _ => return Ok(None),
-        };
-        Ok(Some(EvalError::eval(msg, pos)))
+        })();
+        self.leave_call();
+        r
     }
 
     /// `builtins.lessThan` / `<`: numbers, strings, paths, lists.
