@@ -75,6 +75,25 @@ impl EvalError {
         EvalError::new(ErrorKind::Eval, message, pos)
     }
 
+    /// Renders the message and position with another prefix than
+    /// `error` (e.g. `warning`), without the trace.
+    pub fn render_as(&self, prefix: &str, sources: &Sources) -> String {
+        let mut body = String::new();
+        push_block(&mut body, &self.message, self.pos, 0, sources);
+        let indent = " ".repeat(prefix.len() + 2);
+        let mut out = String::new();
+        for (i, line) in body.lines().enumerate() {
+            let line = line.strip_prefix("       ").unwrap_or(line);
+            if i == 0 {
+                out.push_str(&format!("{prefix}: {line}"));
+            } else {
+                out.push_str(format!("{indent}{line}").trim_end());
+            }
+            out.push('\n');
+        }
+        out
+    }
+
     /// Renders the error as C++ Nix prints it on stderr (with a trailing
     /// newline), with or without the trace.
     pub fn render(&self, sources: &Sources, show_trace: bool) -> String {

@@ -20,6 +20,7 @@ pub mod builtins;
 pub mod error;
 mod eval;
 pub mod io;
+pub mod lint;
 pub mod lower;
 pub mod pos;
 pub mod print;

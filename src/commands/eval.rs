@@ -77,15 +77,15 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FEATURE")]
     extra_experimental_features: Vec<String>,
 
-    /// Lint level for short path literals (`ignore`, `warn`, `fatal`); accepted, not yet applied.
+    /// Lint level for path literals without `./` (`ignore`, `warn`, `fatal`).
     #[arg(long, value_name = "LEVEL")]
     lint_short_path_literals: Option<String>,
 
-    /// Lint level for absolute path literals; accepted, not yet applied.
+    /// Lint level for absolute path literals.
     #[arg(long, value_name = "LEVEL")]
     lint_absolute_path_literals: Option<String>,
 
-    /// Lint level for URL literals; accepted, not yet applied.
+    /// Lint level for URL literals.
     #[arg(long, value_name = "LEVEL")]
     lint_url_literals: Option<String>,
 }
@@ -144,6 +144,11 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         max_call_depth: args.max_call_depth,
         home: std::env::var("HOME").ok(),
         experimental_features: args.extra_experimental_features.clone(),
+        lints: tvix_eval::lint::Lints {
+            short_path_literals: lint_level(&args.lint_short_path_literals)?,
+            absolute_path_literals: lint_level(&args.lint_absolute_path_literals)?,
+            url_literals: lint_level(&args.lint_url_literals)?,
+        },
         ..Settings::default()
     };
     let show_trace = !args.no_show_trace;
@@ -272,6 +277,17 @@ fn select_path(ev: &mut Evaluator, mut v: Value, path: &str) -> EvalResult<Value
         };
     }
     ev.force(&v)
+}
+
+/// A `--lint-*` level; anything but `ignore`, `warn` or `fatal` is a usage
+/// error.
+fn lint_level(arg: &Option<String>) -> anyhow::Result<tvix_eval::lint::LintLevel> {
+    match arg {
+        None => Ok(tvix_eval::lint::LintLevel::Ignore),
+        Some(s) => tvix_eval::lint::LintLevel::parse(s).ok_or_else(|| {
+            anyhow::anyhow!("invalid lint level '{s}' (expected ignore, warn or fatal)")
+        }),
+    }
 }
 
 /// `path` made absolute against `cwd`, lexically.

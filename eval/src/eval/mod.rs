@@ -42,6 +42,8 @@ pub struct Settings {
     pub home: Option<String>,
     /// Experimental features switched on (`parse-toml-timestamps`, …).
     pub experimental_features: Vec<String>,
+    /// Parse-time literal lints.
+    pub lints: crate::lint::Lints,
 }
 
 impl Default for Settings {
@@ -52,6 +54,7 @@ impl Default for Settings {
             stack_reserve: 4 * 1024 * 1024,
             home: None,
             experimental_features: Vec::new(),
+            lints: crate::lint::Lints::default(),
         }
     }
 }
@@ -143,6 +146,17 @@ impl Evaluator {
             };
             EvalError::new(ErrorKind::Eval, f.message(), pos)
         })?;
+        for finding in crate::lint::check(&expr, text, &self.settings.lints) {
+            let pos = Pos {
+                file,
+                offset: finding.offset,
+            };
+            if finding.level == crate::lint::LintLevel::Fatal {
+                return Err(EvalError::eval(finding.message, pos));
+            }
+            let warning = EvalError::eval(finding.message, pos).render_as("warning", &self.sources);
+            self.diagnostic(warning.trim_end_matches('\n'));
+        }
         Ok((
             lower::lower_in_scope(&expr, file, &self.globals, scope),
             file,
