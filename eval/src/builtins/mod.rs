@@ -6,6 +6,7 @@
 
 mod arith;
 mod attrs;
+mod context;
 mod control;
 mod io;
 mod json;
@@ -81,6 +82,8 @@ fn implemented() -> impl Iterator<Item = &'static PrimOp> {
     arith::PRIMOPS
         .iter()
         .chain(attrs::PRIMOPS)
+        .chain(context::PRIMOPS)
+        .chain(context::STORE_TEXT_PRIMOPS)
         .chain(control::PRIMOPS)
         .chain(io::PRIMOPS)
         .chain(json::PRIMOPS)

@@ -1,0 +1,212 @@
+//! String-context builtins: inspecting and editing the store paths a
+//! string refers to.
+//!
+//! Elements are encoded as C++ Nix encodes them: `/nix/store/…` (a plain
+//! path), `=/nix/store/….drv` (a derivation with all its outputs) and
+//! `!out!/nix/store/….drv` (one output).
+
+use std::rc::Rc;
+
+use super::{PrimOp, arg_ctx, make_attrs, op};
+use crate::error::EvalError;
+use crate::pos::Pos;
+use crate::value::{Attr, AttrSet, NixString, Symbol, Value};
+
+pub(crate) static PRIMOPS: &[PrimOp] = &[
+    op("getContext", 1, |ev, args, _| {
+        let s = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "getContext"))?;
+        // path → (is plain path, all outputs, outputs)
+        let mut info: Vec<(String, bool, bool, Vec<String>)> = Vec::new();
+        for elem in s.context() {
+            let (path, kind) = if let Some(drv) = elem.strip_prefix('=') {
+                (drv.to_string(), 1)
+            } else if let Some(rest) = elem.strip_prefix('!') {
+                let (output, drv) = rest.split_once('!').unwrap_or(("", rest));
+                (format!("{drv}\0{output}"), 2)
+            } else {
+                (elem.to_string(), 0)
+            };
+            let (path, output) = match path.split_once('\0') {
+                Some((p, o)) => (p.to_string(), Some(o.to_string())),
+                None => (path, None),
+            };
+            let entry = match info.iter_mut().find(|e| e.0 == path) {
+                Some(e) => e,
+                None => {
+                    info.push((path.clone(), false, false, Vec::new()));
+                    info.last_mut().expect("just pushed")
+                }
+            };
+            match kind {
+                0 => entry.1 = true,
+                1 => entry.2 = true,
+                _ => entry.3.extend(output),
+            }
+        }
+        let entries = info
+            .into_iter()
+            .map(|(path, plain, all, outputs)| {
+                let mut fields = Vec::new();
+                if all {
+                    fields.push(("allOutputs", Value::Bool(true)));
+                }
+                if !outputs.is_empty() {
+                    fields.push((
+                        "outputs",
+                        Value::list(outputs.into_iter().map(Value::str).collect()),
+                    ));
+                }
+                if plain {
+                    fields.push(("path", Value::Bool(true)));
+                }
+                Attr {
+                    name: Symbol::new(&path),
+                    value: make_attrs(fields),
+                    pos: Pos::NONE,
+                }
+            })
+            .collect();
+        Ok(Value::Attrs(Rc::new(AttrSet::from_unsorted(entries))))
+    }),
+    op("appendContext", 2, |ev, args, _| {
+        let s = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "appendContext"))?;
+        let ctx = ev.force_attrs(&args[1], Pos::NONE, &arg_ctx(1, "appendContext"))?;
+        let mut context = s.context().to_vec();
+        for attr in ctx.iter() {
+            let path = attr.name.as_str();
+            if !path.starts_with("/nix/store/") {
+                return Err(EvalError::eval(
+                    format!("context key '{path}' is not a store path"),
+                    Pos::NONE,
+                ));
+            }
+            let info = ev.force_attrs(
+                &attr.value,
+                Pos::NONE,
+                "while evaluating the value of a string context",
+            )?;
+            if let Some(p) = info.get("path")
+                && ev.force_bool(
+                    &p.value,
+                    Pos::NONE,
+                    "while evaluating the `path` attribute of a string context",
+                )?
+            {
+                context.push(Rc::from(path));
+            }
+            if let Some(a) = info.get("allOutputs")
+                && ev.force_bool(
+                    &a.value,
+                    Pos::NONE,
+                    "while evaluating the `allOutputs` attribute of a string context",
+                )?
+            {
+                context.push(Rc::from(format!("={path}").as_str()));
+            }
+            if let Some(o) = info.get("outputs") {
+                let outputs = ev.force_list(
+                    &o.value,
+                    Pos::NONE,
+                    "while evaluating the `outputs` attribute of a string context",
+                )?;
+                for out in outputs.iter() {
+                    let name = ev.force_string(
+                        out,
+                        Pos::NONE,
+                        "while evaluating an output name within a string context",
+                    )?;
+                    context.push(Rc::from(
+                        format!("!{}!{path}", name.to_str_lossy()).as_str(),
+                    ));
+                }
+            }
+        }
+        Ok(Value::String(NixString::with_context(
+            s.as_bytes(),
+            context,
+        )))
+    }),
+    op("unsafeDiscardOutputDependency", 1, |ev, args, _| {
+        let s = ev.force_string(
+            &args[0],
+            Pos::NONE,
+            &arg_ctx(0, "unsafeDiscardOutputDependency"),
+        )?;
+        let context = s
+            .context()
+            .iter()
+            .map(|c| match c.strip_prefix('=') {
+                Some(drv) => Rc::from(drv),
+                None => c.clone(),
+            })
+            .collect();
+        Ok(Value::String(NixString::with_context(
+            s.as_bytes(),
+            context,
+        )))
+    }),
+    op("toXML", 1, |ev, args, _| {
+        let v = ev.force_deep(&args[0])?;
+        let mut context = Vec::new();
+        collect_context(&v, &mut context);
+        Ok(Value::String(NixString::with_context(
+            crate::print::xml::print_xml(&v).into_bytes(),
+            context,
+        )))
+    }),
+];
+
+fn collect_context(v: &Value, out: &mut Vec<Rc<str>>) {
+    match v {
+        Value::String(s) => out.extend(s.context().iter().cloned()),
+        Value::List(l) => l.iter().for_each(|x| collect_context(x, out)),
+        Value::Attrs(a) => a.iter().for_each(|x| collect_context(&x.value, out)),
+        Value::Thunk(t) => {
+            if let Some(v) = t.forced() {
+                collect_context(&v, out)
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `placeholder` and `toFile`, which compute store paths from text.
+pub(crate) static STORE_TEXT_PRIMOPS: &[PrimOp] = &[
+    op("placeholder", 1, |ev, args, _| {
+        let name = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "placeholder"))?;
+        let mut fingerprint = b"nix-output:".to_vec();
+        fingerprint.extend_from_slice(name.as_bytes());
+        let hash = crate::store::hash("sha256", &fingerprint).unwrap_or_default();
+        Ok(Value::str(format!("/{}", crate::store::nixbase32(&hash))))
+    }),
+    op("toFile", 2, |ev, args, _| {
+        let name = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "toFile"))?;
+        let contents = ev.force_string(&args[1], Pos::NONE, &arg_ctx(1, "toFile"))?;
+        let mut refs: Vec<&str> = Vec::new();
+        for c in contents.context() {
+            if c.starts_with('=') || c.starts_with('!') {
+                return Err(EvalError::eval(
+                    format!(
+                        "files created by builtins.toFile may not reference derivations, but {} references {}",
+                        name.to_str_lossy(),
+                        c.trim_start_matches('=')
+                    ),
+                    Pos::NONE,
+                ));
+            }
+            refs.push(c);
+        }
+        refs.sort();
+        let mut path_type = String::from("text");
+        for r in &refs {
+            path_type.push(':');
+            path_type.push_str(r);
+        }
+        let hash = crate::store::hash("sha256", contents.as_bytes()).unwrap_or_default();
+        let path = crate::store::make_store_path(&path_type, &hash, &name.to_str_lossy());
+        Ok(Value::String(NixString::with_context(
+            path.as_bytes(),
+            vec![Rc::from(path.as_str())],
+        )))
+    }),
+];
