@@ -12,6 +12,7 @@ mod io;
 mod json;
 mod lists;
 mod strings;
+mod toml;
 mod types;
 
 use std::rc::Rc;
@@ -90,6 +91,7 @@ fn implemented() -> impl Iterator<Item = &'static PrimOp> {
         .chain(lists::PRIMOPS)
         .chain(strings::PRIMOPS)
         .chain(strings::HASH_PRIMOPS)
+        .chain(toml::PRIMOPS)
         .chain(types::PRIMOPS)
 }
 
