@@ -8,6 +8,7 @@ mod arith;
 mod attrs;
 mod context;
 mod control;
+mod hash;
 mod io;
 mod json;
 mod lists;
@@ -90,7 +91,7 @@ fn implemented() -> impl Iterator<Item = &'static PrimOp> {
         .chain(json::PRIMOPS)
         .chain(lists::PRIMOPS)
         .chain(strings::PRIMOPS)
-        .chain(strings::HASH_PRIMOPS)
+        .chain(hash::PRIMOPS)
         .chain(toml::PRIMOPS)
         .chain(types::PRIMOPS)
 }

@@ -346,37 +346,3 @@ pub(crate) fn compare_versions(a: &str, b: &str) -> Ordering {
     }
     Ordering::Equal
 }
-
-fn hash_algo_error(algo: &str, pos: Pos) -> Box<EvalError> {
-    EvalError::eval(
-        format!(
-            "unknown hash algorithm '{algo}', expect 'blake3', 'md5', 'sha1', 'sha256', or 'sha512'"
-        ),
-        pos,
-    )
-}
-
-/// `hashString` and `hashFile`.
-pub(crate) static HASH_PRIMOPS: &[PrimOp] = &[
-    op("hashString", 2, |ev, args, pos| {
-        let algo = str_arg(ev, args, 0, "hashString", pos)?
-            .to_str_lossy()
-            .into_owned();
-        let s = str_arg(ev, args, 1, "hashString", pos)?;
-        let h =
-            crate::store::hash(&algo, s.as_bytes()).ok_or_else(|| hash_algo_error(&algo, pos))?;
-        Ok(Value::str(crate::store::hex(&h)))
-    }),
-    op("hashFile", 2, |ev, args, pos| {
-        let algo = str_arg(ev, args, 0, "hashFile", pos)?
-            .to_str_lossy()
-            .into_owned();
-        let path = ev.coerce_to_path(&args[1], Pos::NONE, &arg_ctx(1, "hashFile"))?;
-        let bytes = ev
-            .io
-            .read_file(&path)
-            .map_err(|_| EvalError::eval(format!("path '{path}' does not exist"), pos))?;
-        let h = crate::store::hash(&algo, &bytes).ok_or_else(|| hash_algo_error(&algo, pos))?;
-        Ok(Value::str(crate::store::hex(&h)))
-    }),
-];
