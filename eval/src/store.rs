@@ -68,13 +68,32 @@ fn nar_str(out: &mut Vec<u8>, s: &[u8]) {
 
 /// The NAR serialisation of `path`.
 pub fn nar(io: &dyn EvalIO, path: &str) -> std::io::Result<Vec<u8>> {
+    let mut keep_all = |_: &str, _: FileType| Ok(true);
+    nar_filtered(io, path, &mut keep_all)
+}
+
+/// Decides whether a path below the root goes into a NAR.
+pub type PathFilter<'a> = dyn FnMut(&str, FileType) -> std::io::Result<bool> + 'a;
+
+/// The NAR serialisation of `path` with only the entries `filter` keeps
+/// (a rejected directory is not descended into).
+pub fn nar_filtered(
+    io: &dyn EvalIO,
+    path: &str,
+    filter: &mut PathFilter<'_>,
+) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
     nar_str(&mut out, b"nix-archive-1");
-    nar_node(io, path, &mut out)?;
+    nar_node(io, path, &mut out, filter)?;
     Ok(out)
 }
 
-fn nar_node(io: &dyn EvalIO, path: &str, out: &mut Vec<u8>) -> std::io::Result<()> {
+fn nar_node(
+    io: &dyn EvalIO,
+    path: &str,
+    out: &mut Vec<u8>,
+    filter: &mut PathFilter<'_>,
+) -> std::io::Result<()> {
     nar_str(out, b"(");
     match io.file_type(path)? {
         FileType::Regular => {
@@ -98,13 +117,17 @@ fn nar_node(io: &dyn EvalIO, path: &str, out: &mut Vec<u8>) -> std::io::Result<(
             nar_str(out, b"directory");
             let mut entries = io.read_dir(path)?;
             entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            for (name, _) in entries {
+            for (name, ty) in entries {
+                let child = format!("{}/{}", path.trim_end_matches('/'), name);
+                if !filter(&child, ty)? {
+                    continue;
+                }
                 nar_str(out, b"entry");
                 nar_str(out, b"(");
                 nar_str(out, b"name");
                 nar_str(out, name.as_bytes());
                 nar_str(out, b"node");
-                nar_node(io, &format!("{}/{}", path.trim_end_matches('/'), name), out)?;
+                nar_node(io, &child, out, filter)?;
                 nar_str(out, b")");
             }
         }
@@ -123,6 +146,12 @@ pub fn source_store_path(io: &dyn EvalIO, path: &str) -> std::io::Result<String>
     let name = path.rsplit('/').next().unwrap_or("");
     let nar = nar(io, path)?;
     Ok(make_store_path("source", &sha2::Sha256::digest(&nar), name))
+}
+
+/// The store path of a flat (single-file) fixed-output SHA-256 hash.
+pub fn flat_fixed_store_path(file_hash: &[u8], name: &str) -> String {
+    let inner = format!("fixed:out:sha256:{}:", hex(file_hash));
+    make_store_path("output:out", &sha2::Sha256::digest(inner.as_bytes()), name)
 }
 
 #[cfg(test)]

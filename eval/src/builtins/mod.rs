@@ -12,6 +12,7 @@ mod hash;
 mod io;
 mod json;
 mod lists;
+mod paths;
 mod strings;
 mod toml;
 mod types;
@@ -90,6 +91,7 @@ fn implemented() -> impl Iterator<Item = &'static PrimOp> {
         .chain(io::PRIMOPS)
         .chain(json::PRIMOPS)
         .chain(lists::PRIMOPS)
+        .chain(paths::PRIMOPS)
         .chain(strings::PRIMOPS)
         .chain(hash::PRIMOPS)
         .chain(toml::PRIMOPS)

@@ -69,7 +69,7 @@ pub struct Evaluator {
     pub sources: Sources,
     /// Settings.
     pub settings: Settings,
-    pub(crate) io: Box<dyn EvalIO>,
+    pub(crate) io: Rc<dyn EvalIO>,
     pub(crate) globals: Globals,
     pub(crate) base_env: Rc<Env>,
     pub(crate) builtins: Value,
@@ -89,7 +89,7 @@ impl Evaluator {
         let mut ev = Evaluator {
             sources: Sources::default(),
             settings,
-            io,
+            io: Rc::from(io),
             globals: Globals::default(),
             base_env: Rc::new(Env::new(Vec::new(), None)),
             builtins: Value::Null,

@@ -1,0 +1,177 @@
+//! `builtins.path` and `filterSource`: store paths of (filtered) source
+//! trees, computed without writing anything.
+
+use std::rc::Rc;
+
+use super::{PrimOp, arg_ctx, op};
+use crate::error::{EvalError, EvalResult};
+use crate::eval::Evaluator;
+use crate::io::FileType;
+use crate::pos::Pos;
+use crate::store;
+use crate::value::{NixString, Value};
+
+/// Adds `path` to the (dummy) store under `name`, keeping what `filter`
+/// accepts, and returns the store path with itself as context.
+fn add_path(
+    ev: &mut Evaluator,
+    path: &str,
+    name: &str,
+    filter: Option<Value>,
+    recursive: bool,
+    expected: Option<String>,
+) -> EvalResult<Value> {
+    let io = ev.io.clone();
+    if !io.path_exists(path) {
+        return Err(EvalError::eval(
+            format!("path '{path}' does not exist"),
+            Pos::NONE,
+        ));
+    }
+    let stored = if recursive {
+        let mut failure = None;
+        let nar = {
+            let mut keep = |child: &str, ty: FileType| -> std::io::Result<bool> {
+                let Some(f) = &filter else { return Ok(true) };
+                let r = ev
+                    .call(f.clone(), Value::str(child), Pos::NONE)
+                    .and_then(|g| ev.call(g, Value::str(ty.as_str()), Pos::NONE))
+                    .and_then(|r| {
+                        ev.force_bool(
+                            &r,
+                            Pos::NONE,
+                            "while evaluating the return value of the path filter function",
+                        )
+                    });
+                match r {
+                    Ok(b) => Ok(b),
+                    Err(e) => {
+                        failure = Some(e);
+                        Err(std::io::Error::other("filter failed"))
+                    }
+                }
+            };
+            store::nar_filtered(io.as_ref(), path, &mut keep)
+        };
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        let nar = nar.map_err(|e| EvalError::eval(format!("reading '{path}': {e}"), Pos::NONE))?;
+        let hash = store::hash("sha256", &nar).unwrap_or_default();
+        check_expected(&expected, &hash, path)?;
+        store::make_store_path("source", &hash, name)
+    } else {
+        let bytes = io
+            .read_file(path)
+            .map_err(|e| EvalError::eval(format!("reading '{path}': {e}"), Pos::NONE))?;
+        let hash = store::hash("sha256", &bytes).unwrap_or_default();
+        check_expected(&expected, &hash, path)?;
+        store::flat_fixed_store_path(&hash, name)
+    };
+    Ok(Value::String(NixString::with_context(
+        stored.as_bytes(),
+        vec![Rc::from(stored.as_str())],
+    )))
+}
+
+fn check_expected(expected: &Option<String>, hash: &[u8], path: &str) -> EvalResult<()> {
+    if let Some(e) = expected {
+        let got = store::nixbase32(hash);
+        if *e != got && *e != store::hex(hash) {
+            return Err(EvalError::eval(
+                format!(
+                    "hash mismatch in file downloaded from '{path}':\n  specified: sha256:{e}\n  got:       sha256:{got}"
+                ),
+                Pos::NONE,
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn base_name(path: &str) -> &str {
+    path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
+}
+
+pub(crate) static PRIMOPS: &[PrimOp] = &[
+    op("filterSource", 2, |ev, args, _| {
+        let path = ev.coerce_to_path(
+            &args[1],
+            Pos::NONE,
+            "while evaluating the second argument (the path to filter) passed to 'builtins.filterSource'",
+        )?;
+        let filter = ev.force_function(&args[0], Pos::NONE, &arg_ctx(0, "filterSource"))?;
+        let name = base_name(&path).to_string();
+        add_path(ev, &path, &name, Some(filter), true, None)
+    }),
+    op("path", 1, |ev, args, _| {
+        let a = ev.force_attrs(&args[0], Pos::NONE, &arg_ctx(0, "path"))?;
+        let mut path = None;
+        let mut name = None;
+        let mut filter = None;
+        let mut recursive = true;
+        let mut expected = None;
+        for attr in a.iter() {
+            let v = attr.value.clone();
+            match attr.name.as_str() {
+                "path" => {
+                    path = Some(ev.coerce_to_path(
+                        &v,
+                        Pos::NONE,
+                        "while evaluating the 'path' attribute passed to 'builtins.path'",
+                    )?)
+                }
+                "name" => {
+                    name = Some(
+                        ev.force_string_no_ctx(
+                            &v,
+                            Pos::NONE,
+                            "while evaluating the `name` attribute passed to builtins.path",
+                        )?
+                        .to_str_lossy()
+                        .into_owned(),
+                    )
+                }
+                "filter" => {
+                    filter = Some(ev.force_function(
+                        &v,
+                        Pos::NONE,
+                        "while evaluating the `filter` parameter passed to builtins.path",
+                    )?)
+                }
+                "recursive" => {
+                    recursive = ev.force_bool(
+                        &v,
+                        Pos::NONE,
+                        "while evaluating the `recursive` attribute passed to builtins.path",
+                    )?
+                }
+                "sha256" => {
+                    expected = Some(
+                        ev.force_string_no_ctx(
+                            &v,
+                            Pos::NONE,
+                            "while evaluating the `sha256` attribute passed to builtins.path",
+                        )?
+                        .to_str_lossy()
+                        .into_owned(),
+                    )
+                }
+                other => {
+                    return Err(EvalError::eval(
+                        format!("unsupported argument '{other}' to 'builtins.path'"),
+                        attr.pos,
+                    ));
+                }
+            }
+        }
+        let Some(path) = path else {
+            return Err(EvalError::eval(
+                "missing required 'path' attribute in the first argument to 'builtins.path'",
+                Pos::NONE,
+            ));
+        };
+        let name = name.unwrap_or_else(|| base_name(&path).to_string());
+        add_path(ev, &path, &name, filter, recursive, expected)
+    }),
+];
