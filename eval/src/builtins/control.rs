@@ -8,12 +8,12 @@ use crate::value::Value;
 
 fn message(ev: &mut Evaluator, v: &Value, pos: Pos, name: &str) -> EvalResult<String> {
     let v = ev.force(v)?;
-    let s = ev
-        .coerce_to_string(&v, pos, CoerceMode::Plain)
-        .map_err(crate::eval::frame(
-            format!("while evaluating the error message passed to builtins.{name}"),
-            Pos::NONE,
-        ))?;
+    let s = ev.coerce_to_string_ctx(
+        &v,
+        pos,
+        CoerceMode::Plain,
+        &format!("while evaluating the error message passed to builtins.{name}"),
+    )?;
     Ok(s.to_str_lossy().into_owned())
 }
 

@@ -13,9 +13,7 @@ impl Evaluator {
     /// Coerces a path or absolute-path string to a path string.
     pub(crate) fn coerce_to_path(&mut self, v: &Value, pos: Pos, ctx: &str) -> EvalResult<String> {
         let v = self.force(v).map_err(crate::eval::frame(ctx, Pos::NONE))?;
-        let s = self
-            .coerce_to_string(&v, pos, CoerceMode::Plain)
-            .map_err(crate::eval::frame(ctx, Pos::NONE))?;
+        let s = self.coerce_to_string_ctx(&v, pos, CoerceMode::Plain, ctx)?;
         let s = s.to_str_lossy().into_owned();
         if !s.starts_with('/') {
             return Err(EvalError::eval(

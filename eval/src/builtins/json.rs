@@ -38,8 +38,10 @@ pub fn value_to_json(
                 if i > 0 {
                     out.push_bytes(b",");
                 }
-                value_to_json(ev, item, pos, out)
-                    .map_err(frame("while evaluating list element at index", Pos::NONE))?;
+                value_to_json(ev, item, pos, out).map_err(crate::eval::frame_with(
+                    || format!("while evaluating list element at index {i}"),
+                    pos,
+                ))?;
             }
             out.push_bytes(b"]");
         }
@@ -59,7 +61,7 @@ pub fn value_to_json(
                 }
                 push_json_string(out, &NixString::from(attr.name.as_str()), pos)?;
                 out.push_bytes(b":");
-                value_to_json(ev, &attr.value, pos, out).map_err(frame(
+                value_to_json(ev, &attr.value, attr.pos, out).map_err(frame(
                     format!("while evaluating attribute '{}'", attr.name.as_str()),
                     attr.pos,
                 ))?;
@@ -127,10 +129,7 @@ fn from_json(v: serde_json::Value, pos: Pos) -> EvalResult<Value> {
 pub(crate) static PRIMOPS: &[PrimOp] = &[
     op("toJSON", 1, |ev, args, pos| {
         let mut sb = StringBuilder::default();
-        value_to_json(ev, &args[0], pos, &mut sb).map_err(frame(
-            "while evaluating the first argument passed to builtins.toJSON",
-            Pos::NONE,
-        ))?;
+        value_to_json(ev, &args[0], pos, &mut sb)?;
         Ok(Value::String(sb.finish()))
     }),
     op("fromJSON", 1, |ev, args, pos| {

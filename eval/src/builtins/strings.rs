@@ -22,18 +22,17 @@ fn str_arg(
 pub(crate) static PRIMOPS: &[PrimOp] = &[
     op("toString", 1, |ev, args, pos| {
         let v = ev.force(&args[0])?;
-        ev.coerce_to_string(&v, pos, CoerceMode::ToString)
+        ev.coerce_to_string_ctx(&v, pos, CoerceMode::ToString, &arg_ctx(0, "toString"))
             .map(Value::String)
-            .map_err(crate::eval::frame(arg_ctx(0, "toString"), Pos::NONE))
     }),
     op("stringLength", 1, |ev, args, pos| {
         let v = ev.force(&args[0])?;
-        let s = ev
-            .coerce_to_string(&v, pos, CoerceMode::Interpolate)
-            .map_err(crate::eval::frame(
-                "while evaluating the argument passed to builtins.stringLength",
-                Pos::NONE,
-            ))?;
+        let s = ev.coerce_to_string_ctx(
+            &v,
+            pos,
+            CoerceMode::Interpolate,
+            "while evaluating the argument passed to builtins.stringLength",
+        )?;
         Ok(Value::Int(s.len() as i64))
     }),
     op("substring", 3, |ev, args, pos| {
@@ -44,12 +43,12 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         )?;
         let len = ev.force_int(&args[1], Pos::NONE, "while evaluating the second argument (the substring length) passed to builtins.substring")?;
         let v = ev.force(&args[2])?;
-        let s = ev
-            .coerce_to_string(&v, pos, CoerceMode::Interpolate)
-            .map_err(crate::eval::frame(
-                "while evaluating the third argument (the string) passed to builtins.substring",
-                Pos::NONE,
-            ))?;
+        let s = ev.coerce_to_string_ctx(
+            &v,
+            pos,
+            CoerceMode::Interpolate,
+            "while evaluating the third argument (the string) passed to builtins.substring",
+        )?;
         if start < 0 {
             return Err(EvalError::eval(
                 "negative start position in 'substring'",
@@ -77,11 +76,12 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 sb.push(&sep);
             }
             let v = ev.force(item)?;
-            ev.coerce_into(&v, pos, CoerceMode::Interpolate, &mut sb).map_err(
-                crate::eval::frame(
-                    "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep",
-                    Pos::NONE,
-                ),
+            ev.coerce_into(
+                &v,
+                pos,
+                CoerceMode::Interpolate,
+                &mut sb,
+                "while evaluating one element of the list of strings to concat passed to builtins.concatStringsSep",
             )?;
         }
         Ok(Value::String(sb.finish()))

@@ -25,8 +25,21 @@ impl Evaluator {
         pos: Pos,
         mode: CoerceMode,
     ) -> EvalResult<NixString> {
+        self.coerce_to_string_ctx(v, pos, mode, "")
+    }
+
+    /// Like [`Evaluator::coerce_to_string`]; `ctx` becomes a frame at
+    /// `pos` on the errors C++ Nix attaches it to (a value that cannot be
+    /// coerced, a failing list element), not on errors forcing `v`.
+    pub fn coerce_to_string_ctx(
+        &mut self,
+        v: &Value,
+        pos: Pos,
+        mode: CoerceMode,
+        ctx: &str,
+    ) -> EvalResult<NixString> {
         let mut sb = StringBuilder::default();
-        self.coerce_into(v, pos, mode, &mut sb)?;
+        self.coerce_into(v, pos, mode, &mut sb, ctx)?;
         Ok(sb.finish())
     }
 
@@ -37,7 +50,15 @@ impl Evaluator {
         pos: Pos,
         mode: CoerceMode,
         out: &mut StringBuilder,
+        ctx: &str,
     ) -> EvalResult<()> {
+        let with_ctx = |e: Box<EvalError>| {
+            if ctx.is_empty() {
+                e
+            } else {
+                frame(ctx.to_string(), pos)(e)
+            }
+        };
         let v = self.force(v)?;
         match &v {
             Value::String(s) => out.push(s),
@@ -55,33 +76,21 @@ impl Evaluator {
                     let r = self
                         .call(f, v.clone(), fpos)
                         .map_err(frame("while calling the `__toString` attribute", fpos))?;
-                    let r = self.force(&r)?;
-                    if !matches!(r, Value::String(_) | Value::Path(_) | Value::Attrs(_)) {
-                        return Err(EvalError::eval(
-                            format!(
-                                "`__toString` should return a string, but got {}: {}",
-                                r.show_type(),
-                                self.show(&r)
-                            ),
-                            fpos,
-                        ))
-                        .map_err(frame(
-                            "while using the result of the `__toString` attribute",
-                            fpos,
-                        ));
-                    }
-                    return self.coerce_into(&r, fpos, mode, out).map_err(frame(
+                    return self.coerce_into(&r, fpos, mode, out, ctx).map_err(frame(
                         "while using the result of the `__toString` attribute",
                         fpos,
                     ));
                 }
                 if let Some(o) = a.get("outPath") {
                     let (o, opos) = (o.value.clone(), o.pos);
+                    let forced = self
+                        .force(&o)
+                        .map_err(frame("while evaluating the `outPath` attribute", opos))?;
                     return self
-                        .coerce_into(&o, opos, mode, out)
-                        .map_err(frame("while evaluating the `outPath` attribute", opos));
+                        .coerce_into(&forced, opos, mode, out, ctx)
+                        .map_err(frame("while using the `outPath` attribute", opos));
                 }
-                return Err(self.cannot_coerce(&v, pos));
+                return Err(with_ctx(self.cannot_coerce(&v, pos)));
             }
             Value::Null if mode == CoerceMode::ToString => {}
             Value::Bool(b) if mode == CoerceMode::ToString => {
@@ -98,15 +107,21 @@ impl Evaluator {
             Value::List(items) if mode == CoerceMode::ToString => {
                 let n = items.len();
                 for (i, item) in items.iter().enumerate() {
-                    let item = self.force(item)?;
-                    self.coerce_into(&item, pos, mode, out)
-                        .map_err(frame("while evaluating one element of the list", pos))?;
+                    let item = self.force(item).map_err(with_ctx)?;
+                    self.coerce_into(
+                        &item,
+                        pos,
+                        mode,
+                        out,
+                        "while evaluating one element of the list",
+                    )
+                    .map_err(with_ctx)?;
                     if i + 1 < n && !matches!(&item, Value::List(l) if l.is_empty()) {
                         out.push_bytes(b" ");
                     }
                 }
             }
-            _ => return Err(self.cannot_coerce(&v, pos)),
+            _ => return Err(with_ctx(self.cannot_coerce(&v, pos))),
         }
         Ok(())
     }

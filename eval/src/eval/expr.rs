@@ -131,10 +131,10 @@ impl Evaluator {
                 self.eval(body, env)
             }
             IrKind::Not(e) => {
-                let v = self.eval(e, env)?;
                 let b = self
-                    .expect_bool(&v, e.pos)
-                    .map_err(frame("in the argument of the not operator", e.pos))?;
+                    .eval(e, env)
+                    .and_then(|v| self.expect_bool(&v, e.pos))
+                    .map_err(frame("in the argument of '!'", e.pos))?;
                 Ok(Value::Bool(!b))
             }
             IrKind::BinOp { op, lhs, rhs } => self.eval_binop(*op, lhs, rhs, env, ir.pos),

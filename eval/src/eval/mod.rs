@@ -12,7 +12,7 @@ mod expr;
 mod force;
 mod ops;
 
-pub(crate) use expr::frame;
+pub(crate) use expr::{frame, frame_with};
 pub mod registry;
 
 use std::rc::Rc;

@@ -160,8 +160,13 @@ impl Evaluator {
                     } else {
                         CoerceMode::Plain
                     };
-                    self.coerce_into(&v, part_pos, mode, &mut sb)
-                        .map_err(frame("while evaluating a path segment", part_pos))?;
+                    self.coerce_into(
+                        &v,
+                        part_pos,
+                        mode,
+                        &mut sb,
+                        "while evaluating a path segment",
+                    )?;
                 }
             }
         }
