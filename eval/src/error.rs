@@ -98,13 +98,17 @@ impl EvalError {
     /// newline), with or without the trace.
     pub fn render(&self, sources: &Sources, show_trace: bool) -> String {
         let mut out = String::new();
-        if show_trace && !self.frames.is_empty() {
+        if show_trace && self.frames.iter().any(|f| !f.message.is_empty()) {
             out.push_str("error:\n");
             // Like C++ Nix: a frame already shown is skipped; a run of more
             // than five skipped frames is summarised in one line.
             let mut seen: Vec<&Frame> = Vec::new();
             let mut skipped: Vec<&Frame> = Vec::new();
             for f in self.frames.iter().rev() {
+                // C++ Nix skips frames with an empty text.
+                if f.message.is_empty() {
+                    continue;
+                }
                 if seen.iter().any(|s| same(s, f)) {
                     skipped.push(f);
                     continue;

@@ -395,7 +395,11 @@ impl Lowerer<'_> {
                 .collect(),
             ellipsis: f.ellipsis,
         });
-        let body = self.expr(&l.body);
+        // C++ Nix names curried inner lambdas after the binding too.
+        let body = match &name {
+            Some(n) => self.named_value(&l.body, n),
+            None => self.expr(&l.body),
+        };
         self.scopes.pop();
         Rc::new(Lambda {
             pos: self.pos(l.pos),
