@@ -291,14 +291,20 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 return Err(in_element(ev, &Value::Attrs(e.clone()))(err));
             };
             let key = ev.force(&key.value.clone())?;
+            // `seen` is sorted by key: a binary search keeps the whole
+            // closure at O(n log n) comparisons, as C++ Nix's set does.
+            let (mut lo, mut hi) = (0, seen.len());
             let mut dup = false;
-            for (other_key, other) in &seen {
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                let (other_key, other) = &seen[mid];
                 match ev.compare_values(&key, other_key, Pos::NONE) {
                     Ok(Ordering::Equal) => {
                         dup = true;
                         break;
                     }
-                    Ok(_) => {}
+                    Ok(Ordering::Less) => hi = mid,
+                    Ok(Ordering::Greater) => lo = mid + 1,
                     Err(err) => {
                         let this = ev.show(&Value::Attrs(e.clone()));
                         let that = ev.show(other);
@@ -312,7 +318,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
             if dup {
                 continue;
             }
-            seen.push((key, Value::Attrs(e.clone())));
+            seen.insert(lo, (key, Value::Attrs(e.clone())));
             out.push(Value::Attrs(e.clone()));
             let shown = ev.show(&Value::Attrs(e.clone()));
             let next = ev
