@@ -159,3 +159,66 @@ fn evaluate_many_times() {
         );
     }
 }
+
+#[test]
+fn printing_matches_nix_instantiate() {
+    check(
+        "[ 1.0 0.1 1.0e21 123456789.0 (-0.5) ]",
+        expect!["[ 1 0.1 1e+21 1.23457e+08 -0.5 ]"],
+    );
+    check(
+        r#"{ "a b" = 1; "if" = 2; x' = 3; "" = 4; }"#,
+        expect![[r#"{ "" = 4; "a b" = 1; "if" = 2; x' = 3; }"#]],
+    );
+    check(r#""q\"\\\n\t\${x}$""#, expect![[r#""q\"\\\n\t\${x}$""#]]);
+    check(
+        "[ (x: x) builtins.map (builtins.map (x: x)) null true ]",
+        expect!["[ <LAMBDA> <PRIMOP> <PRIMOP-APP> null true ]"],
+    );
+}
+
+#[test]
+fn string_context_survives_operations() {
+    check(
+        r#"builtins.getContext (builtins.substring 0 0 (builtins.toFile "f" "x"))"#,
+        expect![[r#"{ "/nix/store/x93g3gvygaiq7h4b6zls3w7l5az1y526-f" = { path = true; }; }"#]],
+    );
+}
+
+#[test]
+fn try_eval_catches_only_throw_and_assert() {
+    check(
+        "[ (builtins.tryEval (throw \"x\")) (builtins.tryEval (assert false; 1)) ]",
+        expect!["[ { success = false; value = false; } { success = false; value = false; } ]"],
+    );
+    check(
+        "builtins.tryEval (abort \"no\")",
+        expect![[r#"
+            error:
+                   … while calling the 'tryEval' builtin
+                     at «string»:1:1:
+                        1| builtins.tryEval (abort "no")
+                         | ^
+
+                   … while calling the 'abort' builtin
+                     at «string»:1:19:
+                        1| builtins.tryEval (abort "no")
+                         |                   ^
+
+                   error: evaluation aborted with the following error message: 'no'
+        "#]],
+    );
+}
+
+#[test]
+fn integer_overflow_is_an_error() {
+    check(
+        "9223372036854775807 + 1",
+        expect![[r#"
+            error: integer overflow in adding 9223372036854775807 + 1
+                   at «string»:1:23:
+                        1| 9223372036854775807 + 1
+                         |                       ^
+        "#]],
+    );
+}
