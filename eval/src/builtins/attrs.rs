@@ -100,11 +100,19 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     op("intersectAttrs", 2, |ev, args, _| {
         let a = attrs_arg(ev, args, 0, "intersectAttrs")?;
         let b = attrs_arg(ev, args, 1, "intersectAttrs")?;
-        let kept = b
-            .iter()
-            .filter(|x| a.get(x.name.as_str()).is_some())
-            .cloned()
-            .collect();
+        // Walk the smaller set and look names up in the larger one (as C++
+        // Nix does): `intersectAttrs (functionArgs f) pkgs` stays linear in
+        // the small side. The kept attributes are always `b`'s.
+        let kept = if a.len() < b.len() {
+            a.iter()
+                .filter_map(|x| b.get(x.name.as_str()).cloned())
+                .collect()
+        } else {
+            b.iter()
+                .filter(|x| a.get(x.name.as_str()).is_some())
+                .cloned()
+                .collect()
+        };
         Ok(Value::Attrs(Rc::new(AttrSet::from_sorted(kept))))
     }),
     op("catAttrs", 2, |ev, args, pos| {

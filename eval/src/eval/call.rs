@@ -6,8 +6,9 @@ use std::rc::Rc;
 use super::Evaluator;
 use super::expr::{did_you_mean, frame, frame_with};
 use crate::error::{EvalError, EvalResult};
+use crate::lower::Ir;
 use crate::pos::Pos;
-use crate::value::{Closure, PrimOpApp, Value};
+use crate::value::{Closure, Env, PrimOpApp, Value};
 
 impl Evaluator {
     /// Applies `f` to `arg` (a value or thunk); `pos` is the call site.
@@ -15,6 +16,60 @@ impl Evaluator {
         let f = self.force(&f)?;
         self.enter_call(pos)?;
         let r = self.call_forced(f, arg, pos);
+        self.leave_call();
+        r
+    }
+
+    /// How many of `available` arguments a builtin (or a partial
+    /// application of one) `f` takes before running, when that many are
+    /// available and it needs more than one.
+    #[inline]
+    pub(crate) fn saturates(&self, f: &Value, available: usize) -> Option<usize> {
+        let need = match f {
+            Value::PrimOp(op) => op.arity,
+            Value::PrimOpApp(app) => app.op.arity - app.args.len(),
+            _ => return None,
+        };
+        (need > 1 && need <= available).then_some(need)
+    }
+
+    /// Applies the builtin (or partial application) `f`, which
+    /// [`Evaluator::saturates`] accepted, to the lowered `args` at once.
+    pub(crate) fn call_saturated(
+        &mut self,
+        f: &Value,
+        args: &[Rc<Ir>],
+        env: &Rc<Env>,
+        pos: Pos,
+    ) -> EvalResult<Value> {
+        self.enter_call(pos)?;
+        let r = match f {
+            Value::PrimOp(op) => match args {
+                [a, b] => {
+                    let argv = [self.make_thunk(a, env), self.make_thunk(b, env)];
+                    self.call_primop(op, &argv, pos)
+                }
+                [a, b, c] => {
+                    let argv = [
+                        self.make_thunk(a, env),
+                        self.make_thunk(b, env),
+                        self.make_thunk(c, env),
+                    ];
+                    self.call_primop(op, &argv, pos)
+                }
+                _ => {
+                    let argv: Vec<Value> = args.iter().map(|a| self.make_thunk(a, env)).collect();
+                    self.call_primop(op, &argv, pos)
+                }
+            },
+            Value::PrimOpApp(app) => {
+                let mut argv = Vec::with_capacity(app.op.arity);
+                argv.extend(app.args.iter().cloned());
+                argv.extend(args.iter().map(|a| self.make_thunk(a, env)));
+                self.call_primop(app.op, &argv, pos)
+            }
+            _ => unreachable!("saturates accepts builtins only"),
+        };
         self.leave_call();
         r
     }

@@ -102,9 +102,19 @@ impl Evaluator {
             }))),
             IrKind::Call { fun, args } => {
                 let mut f = self.eval(fun, env)?;
-                for arg in args {
-                    let a = self.make_thunk(arg, env);
+                let mut rest = &args[..];
+                while let Some((first, tail)) = rest.split_first() {
+                    // A builtin given all its remaining arguments at once
+                    // runs directly, without a partial application per
+                    // argument (same call depth and traces as one by one).
+                    if let Some(need) = self.saturates(&f, rest.len()) {
+                        f = self.call_saturated(&f, &rest[..need], env, ir.pos)?;
+                        rest = &rest[need..];
+                        continue;
+                    }
+                    let a = self.make_thunk(first, env);
                     f = self.call(f, a, ir.pos)?;
+                    rest = tail;
                 }
                 Ok(f)
             }
