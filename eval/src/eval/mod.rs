@@ -76,9 +76,12 @@ pub struct Evaluator {
     pub(crate) import_cache: FxHashMap<String, Value>,
     pub(crate) registry: registry::Registry,
     call_depth: usize,
+    /// Lowest address of this thread's native stack (`usize::MAX`: not
+    /// computed yet).
+    stack_bottom: usize,
     /// Nesting of `tryEval` (debug hooks and `trace` want to know).
     pub(crate) try_depth: usize,
-    pub(crate) regex_cache: FxHashMap<Vec<u8>, Rc<regex::bytes::Regex>>,
+    pub(crate) regex_cache: crate::builtins::regex::Cache,
     /// Paths already "copied" to the store, with their store path strings.
     pub(crate) store_paths: FxHashMap<String, crate::value::NixString>,
 }
@@ -96,6 +99,7 @@ impl Evaluator {
             import_cache: FxHashMap::default(),
             registry: registry::Registry::default(),
             call_depth: 0,
+            stack_bottom: usize::MAX,
             try_depth: 0,
             regex_cache: FxHashMap::default(),
             store_paths: FxHashMap::default(),
@@ -165,8 +169,23 @@ impl Evaluator {
 
     /// Fails cleanly when the native stack is nearly used up.
     #[inline]
-    pub(crate) fn check_stack(&self, pos: Pos) -> EvalResult<()> {
-        if stacker::remaining_stack().is_some_and(|left| left < self.settings.stack_reserve) {
+    pub(crate) fn check_stack(&mut self, pos: Pos) -> EvalResult<()> {
+        // The end of the stack is computed once (an evaluator never leaves
+        // its thread); after that the check is one comparison with the
+        // address of a local.
+        let marker = 0u8;
+        let here = std::ptr::addr_of!(marker) as usize;
+        if self.stack_bottom == usize::MAX {
+            self.stack_bottom = match stacker::remaining_stack() {
+                Some(left) => here.saturating_sub(left),
+                None => 0,
+            };
+        }
+        if here
+            < self
+                .stack_bottom
+                .saturating_add(self.settings.stack_reserve)
+        {
             return Err(EvalError::new(
                 ErrorKind::StackOverflow,
                 "stack overflow; max-call-depth exceeded",

@@ -190,6 +190,13 @@ impl Evaluator {
     /// Nix equality (`==`); `top` is false inside lists and sets, where C++
     /// Nix treats the very same value as equal to itself.
     pub fn values_equal(&mut self, a: &Value, b: &Value, top: bool) -> EvalResult<bool> {
+        // Scalars (possibly behind already-forced thunks) compare without
+        // forcing or cloning anything.
+        if let Some(r) =
+            with_forced(a, |a| with_forced(b, |b| scalars_equal(a, b)).flatten()).flatten()
+        {
+            return Ok(r);
+        }
         if !top && same_object(a, b) {
             return Ok(true);
         }
@@ -420,6 +427,35 @@ impl Evaluator {
             }
         }
     }
+}
+
+/// Runs `f` on `v`, or on the value of `v` if it is a thunk already
+/// forced; `None` when it is an unforced thunk.
+#[inline]
+fn with_forced<T>(v: &Value, f: impl FnOnce(&Value) -> T) -> Option<T> {
+    match v {
+        Value::Thunk(t) => match t.0.try_borrow().ok().as_deref() {
+            Some(crate::value::ThunkState::Forced(v)) => Some(f(v)),
+            _ => None,
+        },
+        v => Some(f(v)),
+    }
+}
+
+/// `a == b` for two forced scalars; `None` when either is not a scalar.
+#[inline]
+fn scalars_equal(a: &Value, b: &Value) -> Option<bool> {
+    Some(match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Int(x), Value::Float(y)) => (*x as f64) == *y,
+        (Value::Float(x), Value::Int(y)) => *x == (*y as f64),
+        (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::String(x), Value::String(y)) => x.as_bytes() == y.as_bytes(),
+        (Value::Path(x), Value::Path(y)) => x.as_bytes() == y.as_bytes(),
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        _ => return None,
+    })
 }
 
 fn same_object(a: &Value, b: &Value) -> bool {
