@@ -13,6 +13,7 @@ mod io;
 mod json;
 mod lists;
 mod paths;
+pub(crate) mod regex;
 mod strings;
 mod toml;
 mod types;

@@ -222,66 +222,71 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(Value::String(NixString::new(s.as_bytes())))
     }),
     op("match", 2, |ev, args, pos| {
-        let re = str_arg(ev, args, 0, "match", pos)?;
+        let re = ev.force_string_no_ctx(&args[0], Pos::NONE, &arg_ctx(0, "match"))?;
+        let re = ev.regex(&re, pos)?;
         let s = str_arg(ev, args, 1, "match", pos)?;
-        let re = ev.regex(&re, pos, true)?;
-        Ok(match re.captures(s.as_bytes()) {
-            Some(c) => Value::list(
-                (1..c.len())
-                    .map(|i| c.get(i).map_or(Value::Null, |m| Value::str(m.as_bytes())))
-                    .collect(),
-            ),
+        Ok(match re.match_whole(s.as_bytes()) {
+            Some(groups) => group_list(s.as_bytes(), &groups),
             None => Value::Null,
         })
     }),
     op("split", 2, |ev, args, pos| {
-        let re = str_arg(ev, args, 0, "split", pos)?;
+        let re = ev.force_string_no_ctx(&args[0], Pos::NONE, &arg_ctx(0, "split"))?;
+        let re = ev.regex(&re, pos)?;
         let s = str_arg(ev, args, 1, "split", pos)?;
-        let re = ev.regex(&re, pos, false)?;
         let bytes = s.as_bytes();
-        let mut out = Vec::new();
+        let matches = re.find_all(bytes);
+        if matches.is_empty() {
+            // C++ Nix returns the string itself, context and all.
+            return Ok(Value::list(vec![Value::String(s)]));
+        }
+        let mut out = Vec::with_capacity(2 * matches.len() + 1);
         let mut last = 0;
-        for c in re.captures_iter(bytes) {
-            let Some(m) = c.get(0) else { continue };
-            out.push(Value::str(&bytes[last..m.start()]));
-            out.push(Value::list(
-                (1..c.len())
-                    .map(|i| c.get(i).map_or(Value::Null, |m| Value::str(m.as_bytes())))
-                    .collect(),
-            ));
-            last = m.end();
+        for m in &matches {
+            out.push(Value::str(&bytes[last..m.span.0]));
+            out.push(group_list(bytes, &m.groups));
+            last = m.span.1;
         }
         out.push(Value::str(&bytes[last..]));
         Ok(Value::list(out))
     }),
 ];
 
+/// The groups of a match as Nix values: strings, `null` for groups that did
+/// not take part.
+fn group_list(hay: &[u8], groups: &[Option<super::regex::Span>]) -> Value {
+    Value::list(
+        groups
+            .iter()
+            .map(|g| g.map_or(Value::Null, |(a, b)| Value::str(&hay[a..b])))
+            .collect(),
+    )
+}
+
 impl Evaluator {
-    /// A POSIX extended regular expression compiled once per evaluation;
-    /// `whole` anchors it (`builtins.match` matches the whole string).
-    fn regex(
-        &mut self,
-        re: &NixString,
-        pos: Pos,
-        whole: bool,
-    ) -> EvalResult<Rc<regex::bytes::Regex>> {
-        let mut key = re.as_bytes().to_vec();
-        key.push(u8::from(whole));
-        if let Some(r) = self.regex_cache.get(&key) {
+    /// A POSIX extended regular expression, compiled once per evaluation.
+    fn regex(&mut self, re: &NixString, pos: Pos) -> EvalResult<Rc<super::regex::Regex>> {
+        if let Some(r) = self.regex_cache.get(re.as_bytes()) {
             return Ok(r.clone());
         }
-        let text = re.to_str_lossy();
-        let pattern = if whole {
-            format!("^(?:{text})$")
-        } else {
-            text.to_string()
-        };
-        let compiled = regex::bytes::RegexBuilder::new(&pattern)
-            .unicode(false)
-            .build()
-            .map_err(|_| EvalError::eval(format!("invalid regular expression '{text}'"), pos))?;
+        let compiled = super::regex::Regex::new(re.as_bytes()).map_err(|e| {
+            let text = re.to_str_lossy();
+            let msg = match e {
+                super::regex::CompileError::TooBig => {
+                    format!("memory limit exceeded by regular expression '{text}'")
+                }
+                super::regex::CompileError::Invalid => {
+                    format!("invalid regular expression '{text}'")
+                }
+            };
+            EvalError::eval(msg, pos)
+        })?;
         let compiled = Rc::new(compiled);
-        self.regex_cache.insert(key, compiled.clone());
+        if self.regex_cache.len() >= super::regex::CACHE_LIMIT {
+            self.regex_cache.clear();
+        }
+        self.regex_cache
+            .insert(re.as_bytes().to_vec(), compiled.clone());
         Ok(compiled)
     }
 }
