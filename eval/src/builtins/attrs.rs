@@ -9,7 +9,24 @@ use crate::pos::Pos;
 use crate::value::{Attr, AttrSet, Symbol, Thunk, Value};
 
 fn attrs_arg(ev: &mut Evaluator, args: &[Value], i: usize, name: &str) -> EvalResult<Rc<AttrSet>> {
+    // The error context is formatted only when there is an error (forcing
+    // again repeats the same error: a failed thunk keeps its error).
+    if let Ok(Value::Attrs(a)) = ev.force(&args[i]) {
+        return Ok(a);
+    }
     ev.force_attrs(&args[i], Pos::NONE, &arg_ctx(i, name))
+}
+
+fn list_arg(
+    ev: &mut Evaluator,
+    args: &[Value],
+    i: usize,
+    name: &str,
+) -> EvalResult<Rc<Vec<Value>>> {
+    if let Ok(Value::List(l)) = ev.force(&args[i]) {
+        return Ok(l);
+    }
+    ev.force_list(&args[i], Pos::NONE, &arg_ctx(i, name))
 }
 
 fn string_arg(
@@ -19,6 +36,11 @@ fn string_arg(
     name: &str,
     _pos: Pos,
 ) -> EvalResult<String> {
+    if let Ok(Value::String(s)) = ev.force(&args[i])
+        && s.context().is_empty()
+    {
+        return Ok(s.to_str_lossy().into_owned());
+    }
     Ok(ev
         .force_string_no_ctx(&args[i], Pos::NONE, &arg_ctx(i, name))?
         .to_str_lossy()
@@ -51,7 +73,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("removeAttrs", 2, |ev, args, _pos| {
         let a = attrs_arg(ev, args, 0, "removeAttrs")?;
-        let names = ev.force_list(&args[1], Pos::NONE, &arg_ctx(1, "removeAttrs"))?;
+        let names = list_arg(ev, args, 1, "removeAttrs")?;
         let mut remove = Vec::new();
         for n in names.iter() {
             let s = ev.force_string_no_ctx(
@@ -69,7 +91,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(Value::Attrs(Rc::new(AttrSet::from_sorted(kept))))
     }),
     op("listToAttrs", 1, |ev, args, pos| {
-        let list = ev.force_list(&args[0], Pos::NONE, &arg_ctx(0, "listToAttrs"))?;
+        let list = list_arg(ev, args, 0, "listToAttrs")?;
         let mut entries: Vec<Attr> = Vec::with_capacity(list.len());
         for item in list.iter() {
             let pair = ev.force_attrs(
@@ -117,7 +139,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("catAttrs", 2, |ev, args, pos| {
         let name = string_arg(ev, args, 0, "catAttrs", pos)?;
-        let list = ev.force_list(&args[1], Pos::NONE, &arg_ctx(1, "catAttrs"))?;
+        let list = list_arg(ev, args, 1, "catAttrs")?;
         let mut out = Vec::new();
         for item in list.iter() {
             let a = ev.force_attrs(
@@ -152,7 +174,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(Value::Attrs(Rc::new(AttrSet::from_sorted(out))))
     }),
     op("zipAttrsWith", 2, |ev, args, _| {
-        let list = ev.force_list(&args[1], Pos::NONE, &arg_ctx(1, "zipAttrsWith"))?;
+        let list = list_arg(ev, args, 1, "zipAttrsWith")?;
         let mut acc: Vec<(Symbol, Vec<Value>)> = Vec::new();
         for item in list.iter() {
             let a = ev.force_attrs(
@@ -216,7 +238,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("groupBy", 2, |ev, args, _pos| {
         let f = ev.force_function(&args[0], Pos::NONE, &arg_ctx(0, "groupBy"))?;
-        let list = ev.force_list(&args[1], Pos::NONE, &arg_ctx(1, "groupBy"))?;
+        let list = list_arg(ev, args, 1, "groupBy")?;
         let mut groups: Vec<(Symbol, Vec<Value>)> = Vec::new();
         for item in list.iter() {
             let key = ev.call(f.clone(), item.clone(), Pos::NONE)?;

@@ -16,15 +16,35 @@ fn list_arg(
     i: usize,
     name: &str,
 ) -> EvalResult<Rc<Vec<Value>>> {
+    // The error context is formatted only when there is an error (forcing
+    // again repeats the same error: a failed thunk keeps its error).
+    if let Ok(Value::List(l)) = ev.force(&args[i]) {
+        return Ok(l);
+    }
     ev.force_list(&args[i], Pos::NONE, &arg_ctx(i, name))
 }
 
+fn int_arg(ev: &mut Evaluator, args: &[Value], i: usize, name: &str) -> EvalResult<i64> {
+    if let Ok(Value::Int(n)) = ev.force(&args[i]) {
+        return Ok(n);
+    }
+    ev.force_int(&args[i], Pos::NONE, &arg_ctx(i, name))
+}
+
 fn fn_arg(ev: &mut Evaluator, args: &[Value], i: usize, name: &str) -> EvalResult<Value> {
+    if let Ok(f) = ev.force(&args[i])
+        && f.is_function()
+    {
+        return Ok(f);
+    }
     ev.force_function(&args[i], Pos::NONE, &arg_ctx(i, name))
 }
 
 fn predicate(ev: &mut Evaluator, f: &Value, item: &Value, name: &str) -> EvalResult<bool> {
     let r = ev.call(f.clone(), item.clone(), Pos::NONE)?;
+    if let Ok(Value::Bool(b)) = ev.force(&r) {
+        return Ok(b);
+    }
     ev.force_bool(
         &r,
         Pos::NONE,
@@ -60,7 +80,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("elemAt", 2, |ev, args, pos| {
         let l = list_arg(ev, args, 0, "elemAt")?;
-        let i = ev.force_int(&args[1], Pos::NONE, &arg_ctx(1, "elemAt"))?;
+        let i = int_arg(ev, args, 1, "elemAt")?;
         match usize::try_from(i).ok().and_then(|i| l.get(i)) {
             Some(v) => ev.force(v),
             None => Err(EvalError::eval(
@@ -122,7 +142,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(acc)
     }),
     op("genList", 2, |ev, args, pos| {
-        let n = ev.force_int(&args[1], Pos::NONE, &arg_ctx(1, "genList"))?;
+        let n = int_arg(ev, args, 1, "genList")?;
         if n < 0 {
             return Err(EvalError::eval(
                 format!("cannot create list of size {n}"),

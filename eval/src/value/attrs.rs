@@ -132,6 +132,23 @@ impl AttrSet {
     pub fn update(&self, other: &AttrSet) -> AttrSet {
         let (a, b) = (&self.entries, &other.entries);
         let mut out = Vec::with_capacity(a.len() + b.len());
+        if b.len() * 16 < a.len() {
+            // A few attributes into a big set (`acc // { x = …; }`): find
+            // each by binary search and copy the runs between them.
+            let mut start = 0;
+            for attr in b {
+                let rest = &a[start..];
+                let (k, skip) = match rest.binary_search_by(|x| x.name.cmp(&attr.name)) {
+                    Ok(k) => (k, 1),
+                    Err(k) => (k, 0),
+                };
+                out.extend_from_slice(&rest[..k]);
+                out.push(attr.clone());
+                start += k + skip;
+            }
+            out.extend_from_slice(&a[start..]);
+            return AttrSet { entries: out };
+        }
         let (mut i, mut j) = (0, 0);
         while i < a.len() && j < b.len() {
             match a[i].name.cmp(&b[j].name) {
