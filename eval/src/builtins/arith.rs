@@ -83,6 +83,15 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("div", 2, |ev, args, pos| {
         let (a, b) = numbers(ev, args, "div")?;
+        // The common case, without building any error context.
+        if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+            if *y == 0 {
+                return Err(EvalError::eval("division by zero", pos));
+            }
+            return x.checked_div(*y).map(Value::Int).ok_or_else(|| {
+                EvalError::eval(format!("integer overflow in dividing {x} / {y}"), pos)
+            });
+        }
         let divisor = ev.force_float(&b, Pos::NONE, &arg_ctx(1, "div"))?;
         if divisor == 0.0 {
             return Err(EvalError::eval("division by zero", pos));
