@@ -8,6 +8,7 @@ mod arith;
 mod attrs;
 mod context;
 mod control;
+mod flake;
 mod hash;
 mod io;
 mod json;
@@ -89,6 +90,7 @@ fn implemented() -> impl Iterator<Item = &'static PrimOp> {
         .chain(context::PRIMOPS)
         .chain(context::STORE_TEXT_PRIMOPS)
         .chain(control::PRIMOPS)
+        .chain(flake::PRIMOPS)
         .chain(io::PRIMOPS)
         .chain(json::PRIMOPS)
         .chain(lists::PRIMOPS)
