@@ -140,7 +140,8 @@ impl Evaluator {
             base_dir,
             home: self.settings.home.as_deref(),
         };
-        let expr = exact::parse(text, &ctx).map_err(|f| {
+        let names: Vec<&str> = scope.iter().map(|s| s.as_str()).collect();
+        let expr = exact::parse_in_scope(text, &ctx, &names).map_err(|f| {
             let pos = match f.range() {
                 Some(r) => Pos {
                     file,

@@ -58,18 +58,30 @@ const PARSER_STACK_NEEDED: usize = 64 * 1024 * 1024;
 
 /// Parses `src` exactly as C++ Nix does, including its parse-time checks.
 pub fn parse(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
+    parse_in_scope(src, ctx, &[])
+}
+
+/// [`parse`] for a file evaluated with extra names in scope, as
+/// `scopedImport` does: the undefined-variable check treats `names` as bound
+/// around the whole file (C++ Nix parses such files with a static
+/// environment holding the scope's names). With no names this is [`parse`].
+pub fn parse_in_scope(
+    src: &str,
+    ctx: &ParseContext<'_>,
+    names: &[&str],
+) -> Result<Expr, ParseFailure> {
     // The nesting limit, not the caller's stack size, must decide how deep
     // input may nest. Callers on big stacks (`tvix check`'s workers) parse
     // in place; others get a thread whose stack is only reserved, and
     // touched only if the input nests deeply.
     if stacker::remaining_stack().is_some_and(|left| left >= PARSER_STACK_NEEDED) {
-        return parse_here(src, ctx);
+        return parse_here(src, ctx, names);
     }
     let spawned = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("tvix-exact-parser".into())
             .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, || parse_here(src, ctx))
+            .spawn_scoped(scope, || parse_here(src, ctx, names))
             .ok()
             .map(|handle| handle.join())
     });
@@ -77,20 +89,22 @@ pub fn parse(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
         Some(Ok(result)) => result,
         // Thread creation failed (or, impossibly, the parser panicked):
         // parse on this thread instead.
-        _ => parse_here(src, ctx),
+        _ => parse_here(src, ctx, names),
     }
 }
 
-fn parse_here(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
+fn parse_here(src: &str, ctx: &ParseContext<'_>, names: &[&str]) -> Result<Expr, ParseFailure> {
     let mut parser = parser::Parser::new(src, ctx);
-    let result = parser.parse_root().and_then(|e| match scope::check(&e) {
-        Ok(()) => Ok(e),
-        Err((name, pos)) => Err(ParseFailure::at(
-            format!("undefined variable '{}'", print_identifier(&name)),
-            pos.into(),
-        )
-        .with_kind(FailureKind::UndefinedVariable)),
-    });
+    let result = parser
+        .parse_root()
+        .and_then(|e| match scope::check_with_names(&e, names) {
+            Ok(()) => Ok(e),
+            Err((name, pos)) => Err(ParseFailure::at(
+                format!("undefined variable '{}'", print_identifier(&name)),
+                pos.into(),
+            )
+            .with_kind(FailureKind::UndefinedVariable)),
+        });
     result.map_err(|mut f| {
         f.source_name = ctx.source_name.to_string();
         f

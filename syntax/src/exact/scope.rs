@@ -16,6 +16,8 @@ enum Scope<'e> {
     Attrs(&'e Attrs),
     /// A `with`: any name may come from it.
     With,
+    /// Names the caller provides around the whole file (`scopedImport`).
+    Names(&'e std::collections::HashSet<&'e str>),
 }
 
 struct Env<'a, 'e> {
@@ -34,13 +36,24 @@ impl Env<'_, '_> {
             }
             Scope::Attrs(a) => a.get(name).is_some(),
             Scope::With => false,
+            Scope::Names(n) => n.contains(name),
         }
     }
 }
 
-/// The first undefined variable: its name and position.
-pub(crate) fn check(e: &Expr) -> Result<(), (String, TextSize)> {
-    visit(e, None)
+/// The first undefined variable: its name and position, with `names` bound around the whole expression, the way C++
+/// Nix's `scopedImport` puts its scope's names in a static environment
+/// between the file and the global scope.
+pub(crate) fn check_with_names(e: &Expr, names: &[&str]) -> Result<(), (String, TextSize)> {
+    if names.is_empty() {
+        return visit(e, None);
+    }
+    let set: std::collections::HashSet<&str> = names.iter().copied().collect();
+    let env = Env {
+        scope: Scope::Names(&set),
+        up: None,
+    };
+    visit(e, Some(&env))
 }
 
 fn lookup(name: &str, env: Option<&Env<'_, '_>>) -> bool {
@@ -186,5 +199,24 @@ fn visit(e: &Expr, env: Option<&Env<'_, '_>>) -> Result<(), (String, TextSize)> 
             visit(rhs, env)
         }
         Expr::ConcatStrings { parts, .. } => parts.iter().try_for_each(|p| visit(&p.expr, env)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::exact::{ParseContext, parse, parse_in_scope};
+
+    #[test]
+    fn scoped_names_are_bound_only_when_given() {
+        let ctx = ParseContext {
+            source_name: "«string»",
+            base_dir: "/",
+            home: None,
+        };
+        let src = "range 1 (x: y)";
+        assert!(parse(src, &ctx).is_err());
+        let f = parse_in_scope(src, &ctx, &["range"]).unwrap_err();
+        assert_eq!(f.message(), "undefined variable 'y'");
+        assert!(parse_in_scope(src, &ctx, &["range", "y"]).is_ok());
     }
 }
