@@ -141,7 +141,7 @@ impl Evaluator {
             home: self.settings.home.as_deref(),
         };
         let names: Vec<&str> = scope.iter().map(|s| s.as_str()).collect();
-        let expr = exact::parse_in_scope(text, &ctx, &names).map_err(|f| {
+        let (expr, warnings) = exact::parse_with_warnings(text, &ctx, &names).map_err(|f| {
             let pos = match f.range() {
                 Some(r) => Pos {
                     file,
@@ -151,6 +151,14 @@ impl Evaluator {
             };
             EvalError::new(ErrorKind::Eval, f.message(), pos)
         })?;
+        for w in warnings {
+            let at = Pos {
+                file,
+                offset: w.offset.into(),
+            };
+            let (line, col) = self.sources.line_col(at).unwrap_or((1, 1));
+            self.diagnostic(&format!("warning: at {name}:{line}:{col}: {}", w.message));
+        }
         for finding in crate::lint::check(&expr, text, &self.settings.lints) {
             let pos = Pos {
                 file,

@@ -14,6 +14,8 @@
 //! Invariant: no IO (the base directory and home directory come in through
 //! [`ParseContext`]), no panics on any input, bounded recursion.
 
+use rnix::TextSize;
+
 mod binds;
 mod error;
 mod expr;
@@ -61,6 +63,26 @@ pub fn parse(src: &str, ctx: &ParseContext<'_>) -> Result<Expr, ParseFailure> {
     parse_in_scope(src, ctx, &[])
 }
 
+/// A warning C++ Nix prints while parsing (the parse still succeeds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseWarning {
+    /// Where C++ Nix says the problem is.
+    pub offset: TextSize,
+    /// The text after C++ Nix's `warning: at <file>:<line>:<col>: `.
+    pub message: String,
+}
+
+/// [`parse_in_scope`] that also returns the warnings C++ Nix prints while
+/// parsing: today the "cursed `or`" (a legacy `f or` call used as an
+/// argument, list element or `or` default, whose meaning will change).
+pub fn parse_with_warnings(
+    src: &str,
+    ctx: &ParseContext<'_>,
+    names: &[&str],
+) -> Result<(Expr, Vec<ParseWarning>), ParseFailure> {
+    run_on_parser_stack(|| parse_here(src, ctx, names))
+}
+
 /// [`parse`] for a file evaluated with extra names in scope, as
 /// `scopedImport` does: the undefined-variable check treats `names` as bound
 /// around the whole file (C++ Nix parses such files with a static
@@ -70,18 +92,23 @@ pub fn parse_in_scope(
     ctx: &ParseContext<'_>,
     names: &[&str],
 ) -> Result<Expr, ParseFailure> {
+    run_on_parser_stack(|| parse_here(src, ctx, names)).map(|(e, _)| e)
+}
+
+/// Runs `f`, on a thread with a big stack unless this one has room.
+fn run_on_parser_stack<T: Send>(f: impl Fn() -> T + Send + Sync) -> T {
     // The nesting limit, not the caller's stack size, must decide how deep
     // input may nest. Callers on big stacks (`tvix check`'s workers) parse
     // in place; others get a thread whose stack is only reserved, and
     // touched only if the input nests deeply.
     if stacker::remaining_stack().is_some_and(|left| left >= PARSER_STACK_NEEDED) {
-        return parse_here(src, ctx, names);
+        return f();
     }
     let spawned = std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("tvix-exact-parser".into())
             .stack_size(PARSER_STACK)
-            .spawn_scoped(scope, || parse_here(src, ctx, names))
+            .spawn_scoped(scope, &f)
             .ok()
             .map(|handle| handle.join())
     });
@@ -89,16 +116,42 @@ pub fn parse_in_scope(
         Some(Ok(result)) => result,
         // Thread creation failed (or, impossibly, the parser panicked):
         // parse on this thread instead.
-        _ => parse_here(src, ctx, names),
+        _ => f(),
     }
 }
 
-fn parse_here(src: &str, ctx: &ParseContext<'_>, names: &[&str]) -> Result<Expr, ParseFailure> {
+fn cursed_or_warning(src: &str, start: u32, end: u32) -> ParseWarning {
+    let snippet = src
+        .get(start as usize..end as usize)
+        .unwrap_or("could not read expression");
+    ParseWarning {
+        offset: TextSize::from(start),
+        message: format!(
+            "This expression uses `or` as an identifier in a way that will change in a future Nix release.\n\
+             Wrap this entire expression in parentheses to preserve its current meaning:\n    \
+             ({snippet})\n\
+             Give feedback at https://github.com/NixOS/nix/pull/11121"
+        ),
+    }
+}
+
+fn parse_here(
+    src: &str,
+    ctx: &ParseContext<'_>,
+    names: &[&str],
+) -> Result<(Expr, Vec<ParseWarning>), ParseFailure> {
     let mut parser = parser::Parser::new(src, ctx);
     let result = parser
         .parse_root()
         .and_then(|e| match scope::check_with_names(&e, names) {
-            Ok(()) => Ok(e),
+            Ok(()) => Ok((
+                e,
+                parser
+                    .cursed_or_warnings
+                    .iter()
+                    .map(|&(start, end)| cursed_or_warning(src, start, end))
+                    .collect(),
+            )),
             Err((name, pos)) => Err(ParseFailure::at(
                 format!("undefined variable '{}'", print_identifier(&name)),
                 pos.into(),

@@ -37,6 +37,11 @@ pub(crate) struct Parser<'s, 'c> {
     pub(crate) ctx: &'c ParseContext<'c>,
     pub(crate) src: &'s str,
     depth: usize,
+    /// The last legacy `e or` call: start of `e`, end of `or`.
+    cursed_or: Option<(u32, u32)>,
+    /// Warnings C++ Nix prints while parsing, as `(start, end)` spans of
+    /// "cursed or" calls.
+    pub(crate) cursed_or_warnings: Vec<(u32, u32)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -76,6 +81,8 @@ impl<'s, 'c> Parser<'s, 'c> {
             ctx,
             src,
             depth: 0,
+            cursed_or: None,
+            cursed_or_warnings: Vec::new(),
         }
     }
 
@@ -382,10 +389,26 @@ impl<'s, 'c> Parser<'s, 'c> {
         let pos = TextSize::from(self.start()?);
         let mut fun = self.parse_select()?;
         while self.kind()?.starts_simple() {
-            let arg = self.parse_select()?;
+            let arg = self.parse_select_warn()?;
             fun = make_call(pos, fun, arg);
         }
         Ok(fun)
+    }
+
+    /// [`Self::parse_select`] where C++ Nix warns about a legacy `e or`
+    /// call (an argument, a list element, the default of an `or`): its
+    /// meaning will change. As the head of an application it will not.
+    fn parse_select_warn(&mut self) -> PResult<Expr> {
+        let start = self.start()?;
+        let e = self.parse_select()?;
+        // Only a call this very `expr_select` made (a nested one starts
+        // later, inside a bracket).
+        if let Some((s, end)) = self.cursed_or.take()
+            && s == start
+        {
+            self.cursed_or_warnings.push((s, end));
+        }
+        Ok(e)
     }
 
     /// `expr_select`: `e.a.b`, `e.a.b or d`, and the legacy `e or` call.
@@ -408,7 +431,7 @@ impl<'s, 'c> Parser<'s, 'c> {
                     if !self.kind()?.starts_simple() {
                         return Err(self.unexpected(NO_LIST));
                     }
-                    Some(Box::new(self.parse_select()?))
+                    Some(Box::new(self.parse_select_warn()?))
                 } else {
                     None
                 };
@@ -422,6 +445,7 @@ impl<'s, 'c> Parser<'s, 'c> {
             Tok::OrKw => {
                 // `f or`: C++ Nix still treats `or` here as a variable.
                 let or = self.bump()?;
+                self.cursed_or = Some((u32::from(pos), or.end));
                 Ok(Expr::Call {
                     pos,
                     fun: Box::new(simple),
@@ -650,7 +674,7 @@ impl<'s, 'c> Parser<'s, 'c> {
                     if !k.starts_simple() {
                         return Err(self.unexpected(NO_LIST));
                     }
-                    elems.push(self.parse_select()?);
+                    elems.push(self.parse_select_warn()?);
                 }
                 Ok(Expr::List { pos, elems })
             }

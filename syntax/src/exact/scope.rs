@@ -204,7 +204,7 @@ fn visit(e: &Expr, env: Option<&Env<'_, '_>>) -> Result<(), (String, TextSize)> 
 
 #[cfg(test)]
 mod tests {
-    use crate::exact::{ParseContext, parse, parse_in_scope};
+    use crate::exact::{ParseContext, parse, parse_in_scope, parse_with_warnings};
 
     #[test]
     fn scoped_names_are_bound_only_when_given() {
@@ -218,5 +218,24 @@ mod tests {
         let f = parse_in_scope(src, &ctx, &["range"]).unwrap_err();
         assert_eq!(f.message(), "undefined variable 'y'");
         assert!(parse_in_scope(src, &ctx, &["range", "y"]).is_ok());
+    }
+
+    #[test]
+    fn cursed_or_warns_only_where_cpp_nix_does() {
+        let ctx = ParseContext {
+            source_name: "«string»",
+            base_dir: "/",
+            home: None,
+        };
+        let warned = |src: &str| {
+            let (_, w) = parse_with_warnings(src, &ctx, &["or", "f"]).unwrap();
+            w.iter().map(|w| u32::from(w.offset)).collect::<Vec<_>>()
+        };
+        assert_eq!(warned("[ (x: x) or ]"), vec![2]);
+        assert_eq!(warned("f (x: x) or"), vec![2]);
+        assert_eq!(warned("{ }.a or f or"), vec![9]);
+        assert!(warned("map or [ ]").is_empty());
+        assert!(warned("f (f or)").is_empty());
+        assert!(warned("[ (f or) ]").is_empty());
     }
 }
