@@ -222,3 +222,363 @@ fn integer_overflow_is_an_error() {
         "#]],
     );
 }
+
+/// The debug hooks, recorded by a test observer.
+mod observer {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use expect_test::{Expect, expect};
+
+    use super::{NoIO, on_big_stack};
+    use crate::observer::{
+        BreakEvent, CallEvent, DebugContext, DebugControl, ErrorEvent, ExprEvent, LeaveEvent,
+        Observer, OutputEvent, Peek, ReturnEvent, ThunkEvent, peek,
+    };
+    use crate::pos::Pos;
+    use crate::value::Value;
+    use crate::{Evaluator, Settings, print};
+
+    /// Records every event as one line, indented by depth.
+    struct Recorder {
+        log: Rc<RefCell<Vec<String>>>,
+        /// Record `enter_expr`/`leave_expr` too.
+        exprs: bool,
+        /// Stop at `builtins.break`.
+        stop_at_break: bool,
+    }
+
+    fn loc(cx: &DebugContext<'_>, pos: Pos) -> String {
+        match cx.sources().line_col(pos) {
+            Some((l, c)) if pos.is_some() => format!("{l}:{c}"),
+            _ => "-".into(),
+        }
+    }
+
+    fn snippet(cx: &DebugContext<'_>, pos: Pos) -> String {
+        let Some(src) = cx.sources().get(pos.file) else {
+            return String::new();
+        };
+        let rest = &src.text[pos.offset as usize..];
+        let line = rest.lines().next().unwrap_or("");
+        line.chars().take(16).collect()
+    }
+
+    fn peeked(cx: &DebugContext<'_>, v: &Value) -> String {
+        match peek(v) {
+            Peek::Value(v) => cx.show(&v),
+            Peek::Thunk => "«thunk»".into(),
+            Peek::UnderEvaluation => "«potential infinite recursion»".into(),
+            Peek::Failed(_) => "«failed»".into(),
+            Peek::Cleared => "«cleared»".into(),
+        }
+    }
+
+    fn outcome(cx: &DebugContext<'_>, r: Result<&Value, &crate::EvalError>) -> String {
+        match r {
+            Ok(v) => cx.show(v).chars().take(30).collect(),
+            Err(e) => format!("error({})", e.message),
+        }
+    }
+
+    impl Recorder {
+        fn push(&self, depth: usize, line: String) {
+            self.log
+                .borrow_mut()
+                .push(format!("{}{line}", "  ".repeat(depth)));
+        }
+    }
+
+    impl Observer for Recorder {
+        fn enter_expr(&mut self, cx: &mut DebugContext<'_>, e: &ExprEvent<'_>) -> DebugControl {
+            if self.exprs {
+                // The innermost frame's slots, unless it is the global one.
+                let frame = if e.scope.frames().count() > 1 {
+                    let slots: Vec<String> =
+                        e.scope.slots(0).iter().map(|v| peeked(cx, v)).collect();
+                    format!(" frame=[{}]", slots.join(", "))
+                } else {
+                    String::new()
+                };
+                self.push(
+                    e.depth,
+                    format!("enter {} `{}`{frame}", loc(cx, e.pos), snippet(cx, e.pos)),
+                );
+            }
+            DebugControl::Continue
+        }
+        fn leave_expr(&mut self, cx: &mut DebugContext<'_>, e: &LeaveEvent<'_>) -> DebugControl {
+            if self.exprs {
+                self.push(
+                    e.depth,
+                    format!("leave {} = {}", loc(cx, e.pos), outcome(cx, e.result)),
+                );
+            }
+            DebugControl::Continue
+        }
+        fn call(&mut self, cx: &mut DebugContext<'_>, e: &CallEvent<'_>) -> DebugControl {
+            self.push(
+                e.depth,
+                format!(
+                    "call {} at {} arg={}",
+                    e.name().unwrap_or("«lambda»"),
+                    loc(cx, e.call_site),
+                    peeked(cx, e.arg)
+                ),
+            );
+            DebugControl::Continue
+        }
+        fn call_return(&mut self, cx: &mut DebugContext<'_>, e: &ReturnEvent<'_>) -> DebugControl {
+            let name = e
+                .closure
+                .lambda
+                .name
+                .as_ref()
+                .map_or("«lambda»", |s| s.as_str());
+            self.push(
+                e.depth,
+                format!("return {name} = {}", outcome(cx, e.result)),
+            );
+            DebugControl::Continue
+        }
+        fn force_thunk_start(
+            &mut self,
+            cx: &mut DebugContext<'_>,
+            e: &ThunkEvent<'_>,
+        ) -> DebugControl {
+            let me = peeked(cx, &Value::Thunk(e.thunk.clone()));
+            self.push(
+                e.depth,
+                format!("force {} `{}` ({me})", loc(cx, e.pos), snippet(cx, e.pos)),
+            );
+            DebugControl::Continue
+        }
+        fn force_thunk_end(
+            &mut self,
+            cx: &mut DebugContext<'_>,
+            e: &ThunkEvent<'_>,
+        ) -> DebugControl {
+            let r = e.result.expect("end has a result");
+            self.push(
+                e.depth,
+                format!("forced {} = {}", loc(cx, e.pos), outcome(cx, r)),
+            );
+            DebugControl::Continue
+        }
+        fn error(&mut self, cx: &mut DebugContext<'_>, e: &ErrorEvent<'_>) -> DebugControl {
+            self.push(
+                e.depth,
+                format!(
+                    "error at {} `{}` catchable={} inside_try_eval={}",
+                    loc(cx, e.pos),
+                    e.error.message,
+                    e.catchable,
+                    e.inside_try_eval
+                ),
+            );
+            DebugControl::Continue
+        }
+        fn breakpoint(&mut self, cx: &mut DebugContext<'_>, e: &BreakEvent<'_>) -> DebugControl {
+            let value = peeked(cx, e.value);
+            // A conditional breakpoint's condition, evaluated in a scope
+            // binding the argument, without hooks.
+            let cond = cx
+                .evaluate("v == 2", "/", &[("v", e.value.clone())])
+                .map(|v| cx.show(&v))
+                .unwrap_or_else(|e| format!("error({})", e.message));
+            self.push(
+                e.depth,
+                format!("break at {} value={value} (v == 2: {cond})", loc(cx, e.pos),),
+            );
+            if self.stop_at_break {
+                DebugControl::Stop
+            } else {
+                DebugControl::Continue
+            }
+        }
+        fn output(&mut self, e: &OutputEvent<'_>) {
+            self.push(0, format!("output {:?} {}", e.kind, e.text));
+        }
+    }
+
+    fn record(src: &str, exprs: bool, stop_at_break: bool) -> String {
+        let src = src.to_owned();
+        on_big_stack(move || {
+            let log = Rc::new(RefCell::new(Vec::new()));
+            let mut ev = Evaluator::new(Box::new(NoIO), Settings::default());
+            ev.set_observer(Box::new(Recorder {
+                log: log.clone(),
+                exprs,
+                stop_at_break,
+            }));
+            let result = match ev
+                .eval_source("«string»", &src, "/")
+                .and_then(|v| ev.force_deep(&v))
+            {
+                Ok(v) => print::print_value(&v),
+                Err(e) => format!("error: {}", e.message),
+            };
+            assert!(ev.take_observer().is_some());
+            let mut out = log.borrow().join("\n");
+            out.push_str(&format!("\n=> {result}\n"));
+            out
+        })
+    }
+
+    fn check(src: &str, exprs: bool, expected: Expect) {
+        expected.assert_eq(&record(src, exprs, false));
+    }
+
+    #[test]
+    fn nested_calls_enter_and_leave_in_order() {
+        check(
+            "let f = x: g x + 1; g = y: y * 2; in f 3",
+            true,
+            expect![[r#"
+                enter 1:1 `let f = x: g x +`
+                  enter 1:38 `f 3` frame=[«lambda @ «string»:1:9», «lambda @ «string»:1:25»]
+                    enter 1:38 `f 3` frame=[«lambda @ «string»:1:9», «lambda @ «string»:1:25»]
+                    leave 1:38 = «lambda @ «string»:1:9»
+                    call f at 1:38 arg=3
+                      enter 1:16 `+ 1; g = y: y * ` frame=[3]
+                        enter 1:12 `g x + 1; g = y: ` frame=[3]
+                          enter 1:12 `g x + 1; g = y: ` frame=[3]
+                          leave 1:12 = «lambda @ «string»:1:25»
+                          call g at 1:12 arg=3
+                            enter 1:30 `* 2; in f 3` frame=[3]
+                              enter 1:30 `* 2; in f 3` frame=[3]
+                              leave 1:30 = «primop mul»
+                            leave 1:30 = 6
+                          return g = 6
+                        leave 1:12 = 6
+                        enter 1:18 `1; g = y: y * 2;` frame=[3]
+                        leave 1:18 = 1
+                      leave 1:16 = 7
+                    return f = 7
+                  leave 1:38 = 7
+                leave 1:1 = 7
+                => 7
+            "#]],
+        );
+    }
+
+    #[test]
+    fn thunk_forced_lazily_after_its_definition() {
+        check(
+            "let x = builtins.trace \"forcing x\" 1; f = y: [ y ]; in builtins.head (f x) + 1",
+            false,
+            expect![[r#"
+                          force - `` («potential infinite recursion»)
+                          forced - = { abort = «primop abort»; add 
+                      force 1:71 `f x) + 1` («potential infinite recursion»)
+                          call f at 1:71 arg=«thunk»
+                          return f = [ «thunk» ]
+                      forced 1:71 = [ «thunk» ]
+                      force 1:9 `builtins.trace "` («potential infinite recursion»)
+                output Trace trace: forcing x
+                      forced 1:9 = 1
+                => 2
+            "#]],
+        );
+    }
+
+    #[test]
+    fn errors_inside_and_outside_try_eval() {
+        check(
+            "[ (builtins.tryEval (throw \"caught\")).success (throw \"uncaught\") ]",
+            false,
+            expect![[r#"
+                force 1:3 `(builtins.tryEva` («potential infinite recursion»)
+                          force - `` («potential infinite recursion»)
+                          forced - = { abort = «primop abort»; add 
+                      force 1:22 `throw "caught"))` («potential infinite recursion»)
+                        error at 1:22 `caught` catchable=true inside_try_eval=true
+                      forced 1:22 = error(caught)
+                forced 1:3 = false
+                force 1:48 `throw "uncaught"` («potential infinite recursion»)
+                  error at 1:48 `uncaught` catchable=true inside_try_eval=false
+                forced 1:48 = error(uncaught)
+                => error: uncaught
+            "#]],
+        );
+    }
+
+    #[test]
+    fn uncatchable_error_inside_try_eval() {
+        check(
+            "(builtins.tryEval (abort \"no\")).success",
+            false,
+            expect![[r#"
+                        force - `` («potential infinite recursion»)
+                        forced - = { abort = «primop abort»; add 
+                    force 1:20 `abort "no")).suc` («potential infinite recursion»)
+                      error at 1:20 `evaluation aborted with the following error message: 'no'` catchable=false inside_try_eval=true
+                    forced 1:20 = error(evaluation aborted with the following error message: 'no')
+                => error: evaluation aborted with the following error message: 'no'
+            "#]],
+        );
+    }
+
+    #[test]
+    fn break_notifies_and_returns_its_argument() {
+        check(
+            "builtins.break (1 + 1) + 1",
+            false,
+            expect![[r#"
+                    force - `` («potential infinite recursion»)
+                    forced - = { abort = «primop abort»; add 
+                break at 1:1 value=«thunk» (v == 2: true)
+            => 3
+        "#]],
+        );
+    }
+
+    #[test]
+    fn break_can_stop_the_evaluation() {
+        expect![[r#"
+                    force - `` («potential infinite recursion»)
+                    forced - = { abort = «primop abort»; add 
+                break at 1:1 value=2 (v == 2: true)
+            => error: evaluation stopped by the debugger
+        "#]]
+        .assert_eq(&record("builtins.break 2 + 1", false, true));
+    }
+
+    #[test]
+    fn trace_and_warn_output() {
+        check(
+            "builtins.trace { a = 1; } (builtins.warn \"careful\" 3)",
+            false,
+            expect![[r#"
+                      force - `` («potential infinite recursion»)
+                      forced - = { abort = «primop abort»; add 
+                  force 1:16 `{ a = 1; } (buil` («potential infinite recursion»)
+                  forced 1:16 = { a = 1; }
+                output Trace trace: { a = 1; }
+                  force 1:28 `builtins.warn "c` («potential infinite recursion»)
+                output Warning evaluation warning: careful
+                  forced 1:28 = 3
+                => 3
+            "#]],
+        );
+    }
+
+    #[test]
+    fn detached_observer_sees_nothing() {
+        let log = on_big_stack(|| {
+            let log = Rc::new(RefCell::new(Vec::new()));
+            let mut ev = Evaluator::new(Box::new(NoIO), Settings::default());
+            ev.set_observer(Box::new(Recorder {
+                log: log.clone(),
+                exprs: true,
+                stop_at_break: true,
+            }));
+            ev.take_observer();
+            let v = ev.eval_source("«string»", "builtins.break 1", "/").unwrap();
+            let shown = print::print_value(&v);
+            let n = log.borrow().len();
+            (shown, n)
+        });
+        assert_eq!(log, ("1".to_string(), 0));
+    }
+}

@@ -76,7 +76,13 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         ev.diagnostic(&format!("evaluation warning:{sep}{text}"));
         ev.force(&args[1])
     }),
-    op("break", 1, |ev, args, _| ev.force(&args[0])),
+    op("break", 1, |ev, args, pos| {
+        // Identity; with an observer attached, a breakpoint first.
+        if ev.observer.is_some() {
+            ev.observe_break(&args[0], pos)?;
+        }
+        ev.force(&args[0])
+    }),
     op("addErrorContext", 2, |ev, args, _| {
         match ev.force(&args[1]) {
             Ok(v) => Ok(v),

@@ -77,7 +77,11 @@ impl Evaluator {
     fn call_forced(&mut self, f: Value, arg: Value, pos: Pos) -> EvalResult<Value> {
         match f {
             Value::Lambda(c) => {
-                let r = self.call_lambda(&c, arg, pos);
+                let r = if self.observer.is_some() {
+                    self.call_lambda_observed(&c, arg, pos)
+                } else {
+                    self.call_lambda(&c, arg, pos)
+                };
                 if pos.is_some() {
                     r.map_err(frame("from call site", pos))
                 } else {
@@ -140,7 +144,12 @@ impl Evaluator {
         ))
     }
 
-    fn call_lambda(&mut self, c: &Rc<Closure>, arg: Value, pos: Pos) -> EvalResult<Value> {
+    pub(super) fn call_lambda(
+        &mut self,
+        c: &Rc<Closure>,
+        arg: Value,
+        pos: Pos,
+    ) -> EvalResult<Value> {
         let l = &c.lambda;
         let mut slots = Vec::with_capacity(l.frame_size());
         let Some(formals) = &l.formals else {

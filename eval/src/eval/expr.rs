@@ -50,7 +50,18 @@ impl Evaluator {
     }
 
     /// Evaluates `ir` in `env` to weak head normal form.
+    #[inline]
     pub fn eval(&mut self, ir: &Rc<Ir>, env: &Rc<Env>) -> EvalResult<Value> {
+        // The debug hook: one predicted branch when nothing is attached.
+        if self.observer.is_some() {
+            return self.eval_observed(ir, env);
+        }
+        self.eval_node(ir, env)
+    }
+
+    /// Evaluates `ir` in `env`, without telling the observer.
+    #[inline(always)]
+    pub(super) fn eval_node(&mut self, ir: &Rc<Ir>, env: &Rc<Env>) -> EvalResult<Value> {
         self.check_stack(ir.pos)?;
         match &ir.kind {
             IrKind::Const(v) => Ok(v.clone()),

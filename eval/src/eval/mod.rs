@@ -10,6 +10,7 @@ mod call;
 mod coerce;
 mod expr;
 mod force;
+mod observe;
 mod ops;
 
 pub(crate) use expr::{frame, frame_with};
@@ -84,6 +85,15 @@ pub struct Evaluator {
     pub(crate) regex_cache: crate::builtins::regex::Cache,
     /// Paths already "copied" to the store, with their store path strings.
     pub(crate) store_paths: FxHashMap<String, crate::value::NixString>,
+    /// The attached debug observer; every hook site tests this once.
+    pub(crate) observer: Option<Box<dyn crate::observer::Observer>>,
+    /// Open observed nodes, calls and thunk forcings.
+    pub(crate) obs_depth: usize,
+    /// The last error reported to the observer (by address), so that an
+    /// error is reported once, where it is raised.
+    pub(crate) obs_last_error: (usize, Pos, usize),
+    /// Position of the innermost observed node being evaluated.
+    pub(crate) obs_pos: Pos,
 }
 
 impl Evaluator {
@@ -103,6 +113,10 @@ impl Evaluator {
             try_depth: 0,
             regex_cache: FxHashMap::default(),
             store_paths: FxHashMap::default(),
+            observer: None,
+            obs_depth: 0,
+            obs_last_error: (0, Pos::NONE, 0),
+            obs_pos: Pos::NONE,
         };
         crate::builtins::install(&mut ev);
         ev
@@ -263,6 +277,16 @@ impl Evaluator {
                 }
             }
         };
+        if self.observer.is_some() {
+            return self.force_thunk_observed(t, state);
+        }
+        self.finish_thunk(t, state)
+    }
+
+    /// Evaluates the suspended `state` taken out of `t` (now a blackhole)
+    /// and stores the outcome in `t`.
+    #[inline(always)]
+    fn finish_thunk(&mut self, t: &Thunk, state: ThunkState) -> EvalResult<Value> {
         let result = match &state {
             ThunkState::Suspended(ir, env) => self.eval(ir, env),
             ThunkState::Apply(f, arg, pos) => self.call(f.clone(), arg.clone(), *pos),
@@ -370,8 +394,12 @@ impl Evaluator {
         &self.builtins
     }
 
-    /// Prints a diagnostic through the IO boundary.
-    pub(crate) fn diagnostic(&self, line: &str) {
+    /// Prints a diagnostic through the IO boundary (and tells the
+    /// observer).
+    pub(crate) fn diagnostic(&mut self, line: &str) {
+        if self.observer.is_some() {
+            self.observe_output(line);
+        }
         self.io.print_diagnostic(line);
     }
 }
