@@ -45,6 +45,9 @@ enum Command {
 
     /// Evaluate a Nix expression like `nix-instantiate --eval`.
     Eval(Box<commands::eval::EvalArgs>),
+
+    /// Evaluate Nix expressions interactively, like `nix repl`.
+    Repl(commands::repl::ReplArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check::run(args),
         Command::Parse(args) => commands::parse::run(args),
         Command::Eval(args) => commands::eval::run(*args),
+        Command::Repl(args) => commands::repl::run(args),
     };
     match result {
         Ok(code) => code,

@@ -65,7 +65,7 @@ use crate::error::{EvalError, EvalResult};
 use crate::eval::Evaluator;
 use crate::lower::Ir;
 use crate::pos::{Pos, Sources};
-use crate::value::{Closure, Env, Symbol, Thunk, ThunkState, Value};
+use crate::value::{Closure, Env, Thunk, ThunkState, Value};
 
 /// What the evaluator should do after a callback.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -286,18 +286,8 @@ impl DebugContext<'_> {
         base_dir: &str,
         bindings: &[(&str, Value)],
     ) -> EvalResult<Value> {
-        let names: Vec<Symbol> = bindings.iter().map(|(n, _)| Symbol::new(n)).collect();
-        let (ir, _) = self
-            .ev
-            .parse_and_lower_in_scope("«debugger»", text, base_dir, &names)?;
-        let base = self.ev.base_env.clone();
-        let env = if bindings.is_empty() {
-            base
-        } else {
-            self.ev
-                .new_env(bindings.iter().map(|(_, v)| v.clone()).collect(), &base)
-        };
-        self.ev.eval(&ir, &env)
+        self.ev
+            .eval_with_bindings("«debugger»", text, base_dir, bindings)
     }
 
     /// A value as error messages show it (forces nothing).

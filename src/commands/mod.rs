@@ -3,4 +3,5 @@
 pub mod check;
 pub mod eval;
 pub mod parse;
+pub mod repl;
 mod source_file;

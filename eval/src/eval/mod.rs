@@ -130,6 +130,66 @@ impl Evaluator {
         self.eval(&ir, &env)
     }
 
+    /// Parses and evaluates `text` (named `name`, relative paths resolved
+    /// against `base_dir`) to weak head normal form with `bindings` in
+    /// scope over the global frame. Bindings shadow builtins, and a later
+    /// binding shadows an earlier one of the same name.
+    pub fn eval_with_bindings(
+        &mut self,
+        name: &str,
+        text: &str,
+        base_dir: &str,
+        bindings: &[(&str, Value)],
+    ) -> EvalResult<Value> {
+        let (ir, env) = self.lower_with_bindings(name, text, base_dir, bindings)?;
+        self.eval(&ir, &env)
+    }
+
+    /// Like [`Evaluator::eval_with_bindings`], but parses only: the result
+    /// is a suspended evaluation (a thunk) that runs when first forced, as
+    /// `NAME = EXPR` in `nix repl` binds lazily. Parse errors are reported
+    /// at once.
+    pub fn thunk_with_bindings(
+        &mut self,
+        name: &str,
+        text: &str,
+        base_dir: &str,
+        bindings: &[(&str, Value)],
+    ) -> EvalResult<Value> {
+        let (ir, env) = self.lower_with_bindings(name, text, base_dir, bindings)?;
+        Ok(self.make_thunk(&ir, &env))
+    }
+
+    /// Parses and lowers `text` with `bindings` (the last of each name
+    /// kept) in a frame over the global one, and builds that frame.
+    fn lower_with_bindings(
+        &mut self,
+        name: &str,
+        text: &str,
+        base_dir: &str,
+        bindings: &[(&str, Value)],
+    ) -> EvalResult<(Rc<Ir>, Rc<Env>)> {
+        // Keep only the last binding of each name (later wins).
+        let mut kept: Vec<(&str, Value)> = Vec::with_capacity(bindings.len());
+        for (i, (n, v)) in bindings.iter().enumerate() {
+            if !bindings[i + 1..].iter().any(|(m, _)| m == n) {
+                kept.push((n, v.clone()));
+            }
+        }
+        let names: Vec<crate::value::Symbol> = kept
+            .iter()
+            .map(|(n, _)| crate::value::Symbol::new(n))
+            .collect();
+        let (ir, _) = self.parse_and_lower_in_scope(name, text, base_dir, &names)?;
+        let base = self.base_env.clone();
+        let env = if kept.is_empty() {
+            base
+        } else {
+            self.new_env(kept.into_iter().map(|(_, v)| v).collect(), &base)
+        };
+        Ok((ir, env))
+    }
+
     /// Parses `text` and lowers it against the global frame.
     pub(crate) fn parse_and_lower(
         &mut self,
@@ -416,4 +476,37 @@ impl Drop for Evaluator {
 /// Lexical canonicalisation of an absolute path (`.`, `..`, `//`).
 pub(crate) fn canonicalise(path: &str) -> String {
     ops::canonicalise_path(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Evaluator, Settings, Value};
+
+    #[test]
+    fn bindings_shadow_builtins_and_later_bindings_win() {
+        std::thread::Builder::new()
+            .stack_size(super::EVAL_STACK)
+            .spawn(bindings_check)
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    fn bindings_check() {
+        let mut ev = Evaluator::new(Box::new(crate::StdIO), Settings::default());
+        let bindings = [
+            ("map", Value::Int(1)),
+            ("x", Value::Int(2)),
+            ("x", Value::Int(3)),
+        ];
+        let v = ev
+            .eval_with_bindings("«test»", "map * 100 + x", "/", &bindings)
+            .unwrap();
+        assert!(matches!(v, Value::Int(103)), "{}", ev.show(&v));
+        let t = ev
+            .thunk_with_bindings("«test»", "throw \"not yet\"", "/", &bindings)
+            .unwrap();
+        assert!(matches!(t, Value::Thunk(_)));
+        assert!(ev.force(&t).is_err());
+    }
 }
