@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 use tvix_eval::{EvalError, EvalResult, Evaluator, Settings, StdIO, print, value::Value};
 
-use super::source_file::SourceOrigin;
+use super::source_file::{SourceOrigin, absolute};
 
 /// Arguments of `tvix eval`, mirroring `nix-instantiate --eval`.
 #[derive(Debug, Args)]
@@ -288,20 +288,4 @@ fn lint_level(arg: &Option<String>) -> anyhow::Result<tvix_eval::lint::LintLevel
             anyhow::anyhow!("invalid lint level '{s}' (expected ignore, warn or fatal)")
         }),
     }
-}
-
-/// `path` made absolute against `cwd`, lexically.
-fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    let joined = cwd.join(path);
-    let mut out = PathBuf::from("/");
-    for component in joined.components() {
-        match component {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::Normal(part) => out.push(part),
-            _ => {}
-        }
-    }
-    out
 }

@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::Args;
 use tvix_syntax::exact;
 
-use super::source_file::SourceOrigin;
+use super::source_file::{SourceOrigin, absolute};
 
 /// Arguments of `tvix parse`.
 #[derive(Debug, Args)]
@@ -79,21 +79,4 @@ pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
             .join()
             .map_err(|_| anyhow::anyhow!("the parser thread panicked"))?
     })
-}
-
-/// `path` made absolute against `cwd`, lexically (symlinks are kept, as C++
-/// Nix keeps them).
-fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    let joined = cwd.join(path);
-    let mut out = PathBuf::from("/");
-    for component in joined.components() {
-        match component {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::Normal(part) => out.push(part),
-            _ => {}
-        }
-    }
-    out
 }
