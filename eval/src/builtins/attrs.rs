@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use super::{PrimOp, arg_ctx, make_attrs, op};
+use super::{PrimOp, arg_ctx, list_arg, make_attrs, op};
 use crate::error::{EvalError, EvalResult};
 use crate::eval::{Evaluator, frame};
 use crate::pos::Pos;
@@ -15,18 +15,6 @@ fn attrs_arg(ev: &mut Evaluator, args: &[Value], i: usize, name: &str) -> EvalRe
         return Ok(a);
     }
     ev.force_attrs(&args[i], Pos::NONE, &arg_ctx(i, name))
-}
-
-fn list_arg(
-    ev: &mut Evaluator,
-    args: &[Value],
-    i: usize,
-    name: &str,
-) -> EvalResult<Rc<Vec<Value>>> {
-    if let Ok(Value::List(l)) = ev.force(&args[i]) {
-        return Ok(l);
-    }
-    ev.force_list(&args[i], Pos::NONE, &arg_ctx(i, name))
 }
 
 fn string_arg(

@@ -1,28 +1,13 @@
 //! List builtins.
 
 use std::cmp::Ordering;
-use std::rc::Rc;
 
-use super::{PrimOp, arg_ctx, op};
+use super::{PrimOp, arg_ctx, list_arg, op};
 use crate::error::{EvalError, EvalResult};
 use crate::eval::{Evaluator, frame};
 use crate::pos::Pos;
 use crate::print::show_value;
 use crate::value::{Thunk, Value};
-
-fn list_arg(
-    ev: &mut Evaluator,
-    args: &[Value],
-    i: usize,
-    name: &str,
-) -> EvalResult<Rc<Vec<Value>>> {
-    // The error context is formatted only when there is an error (forcing
-    // again repeats the same error: a failed thunk keeps its error).
-    if let Ok(Value::List(l)) = ev.force(&args[i]) {
-        return Ok(l);
-    }
-    ev.force_list(&args[i], Pos::NONE, &arg_ctx(i, name))
-}
 
 fn int_arg(ev: &mut Evaluator, args: &[Value], i: usize, name: &str) -> EvalResult<i64> {
     if let Ok(Value::Int(n)) = ev.force(&args[i]) {

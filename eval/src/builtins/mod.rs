@@ -221,6 +221,21 @@ pub(crate) fn nth(i: usize) -> &'static str {
         .unwrap_or("next")
 }
 
+/// Argument `i` of builtin `name`, forced to a list. The error context is
+/// formatted only on error (forcing again repeats the same error: a failed
+/// thunk keeps its error), so the common case allocates nothing.
+pub(crate) fn list_arg(
+    ev: &mut Evaluator,
+    args: &[Value],
+    i: usize,
+    name: &str,
+) -> EvalResult<std::rc::Rc<Vec<Value>>> {
+    if let Ok(Value::List(l)) = ev.force(&args[i]) {
+        return Ok(l);
+    }
+    ev.force_list(&args[i], crate::pos::Pos::NONE, &arg_ctx(i, name))
+}
+
 /// The frame text C++ Nix uses for a builtin's argument.
 pub(crate) fn arg_ctx(i: usize, name: &str) -> String {
     let n = nth(i);

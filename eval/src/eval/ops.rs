@@ -205,15 +205,10 @@ impl Evaluator {
         if !top && same_object(&a, &b) {
             return Ok(true);
         }
+        if let Some(equal) = scalars_equal(&a, &b) {
+            return Ok(equal);
+        }
         Ok(match (&a, &b) {
-            (Value::Int(x), Value::Int(y)) => x == y,
-            (Value::Int(x), Value::Float(y)) => (*x as f64) == *y,
-            (Value::Float(x), Value::Int(y)) => *x == (*y as f64),
-            (Value::Float(x), Value::Float(y)) => x == y,
-            (Value::String(x), Value::String(y)) => x.as_bytes() == y.as_bytes(),
-            (Value::Path(x), Value::Path(y)) => x.as_bytes() == y.as_bytes(),
-            (Value::Null, Value::Null) => true,
-            (Value::Bool(x), Value::Bool(y)) => x == y,
             (Value::List(x), Value::List(y)) => {
                 if x.len() != y.len() {
                     return Ok(false);
