@@ -1,75 +1,75 @@
-//! The few store computations evaluation needs before `tvix-store`
-//! exists: hashing, NAR serialisation of a path read through `EvalIO`,
-//! and the store path of a path added to the store ("source" paths).
+//! The evaluator's bridge to `tvix-store`: NARs and store paths of files
+//! read through [`EvalIO`].
 //!
 //! Nothing is written: like C++ Nix with a dummy store, only the paths are
 //! computed.
 
-use sha2::Digest;
+use tvix_store::hash::{Algorithm, digest, sha256};
+use tvix_store::nar::{self, NarSource, NodeType};
+
+pub use tvix_store::STORE_DIR;
+pub use tvix_store::hash::hex;
+pub use tvix_store::store_path::{flat_fixed_store_path, make_store_path};
 
 use crate::io::{EvalIO, FileType};
 
-/// The store directory.
-pub const STORE_DIR: &str = "/nix/store";
-
 /// Hashes `data` with `algo` (`md5`, `sha1`, `sha256`, `sha512`).
 pub fn hash(algo: &str, data: &[u8]) -> Option<Vec<u8>> {
-    Some(match algo {
-        "md5" => md5::Md5::digest(data).to_vec(),
-        "sha1" => sha1::Sha1::digest(data).to_vec(),
-        "sha256" => sha2::Sha256::digest(data).to_vec(),
-        "sha512" => sha2::Sha512::digest(data).to_vec(),
-        _ => return None,
-    })
+    Algorithm::from_name(algo).map(|algo| digest(algo, data))
 }
 
-/// Lower-case hexadecimal.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Nix's base-32 encoding (its own alphabet, least significant first).
+/// Nix's base-32 encoding.
 pub fn nixbase32(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"0123456789abcdfghijklmnpqrsvwxyz";
-    let len = (bytes.len() * 8).div_ceil(5);
-    let mut out = String::with_capacity(len);
-    for n in (0..len).rev() {
-        let b = n * 5;
-        let i = b / 8;
-        let j = b % 8;
-        let c = (bytes[i] >> j) as u16
-            | if i + 1 < bytes.len() {
-                (bytes[i + 1] as u16) << (8 - j)
-            } else {
-                0
-            };
-        out.push(ALPHABET[(c & 0x1f) as usize] as char);
-    }
-    out
+    tvix_store::nixbase32::encode(bytes)
 }
 
-/// The store path for content addressed by `fingerprint_type` and a
-/// SHA-256 `hash`, as C++ Nix's `makeStorePath` computes it.
-pub fn make_store_path(path_type: &str, hash: &[u8], name: &str) -> String {
-    let fingerprint = format!("{path_type}:sha256:{}:{STORE_DIR}:{name}", hex(hash));
-    let digest = sha2::Sha256::digest(fingerprint.as_bytes());
-    let mut compressed = [0u8; 20];
-    for (i, b) in digest.iter().enumerate() {
-        compressed[i % 20] ^= b;
+/// Lets the NAR writer walk the evaluator's view of the file system.
+struct IoSource<'a>(&'a dyn EvalIO);
+
+fn node_type(ty: FileType) -> NodeType {
+    match ty {
+        FileType::Regular => NodeType::Regular,
+        FileType::Directory => NodeType::Directory,
+        FileType::Symlink => NodeType::Symlink,
+        FileType::Unknown => NodeType::Unknown,
     }
-    format!("{STORE_DIR}/{}-{name}", nixbase32(&compressed))
 }
 
-fn nar_str(out: &mut Vec<u8>, s: &[u8]) {
-    out.extend_from_slice(&(s.len() as u64).to_le_bytes());
-    out.extend_from_slice(s);
-    out.resize(out.len() + (8 - s.len() % 8) % 8, 0);
+fn file_type(ty: NodeType) -> FileType {
+    match ty {
+        NodeType::Regular => FileType::Regular,
+        NodeType::Directory => FileType::Directory,
+        NodeType::Symlink => FileType::Symlink,
+        NodeType::Unknown => FileType::Unknown,
+    }
+}
+
+impl NarSource for IoSource<'_> {
+    fn node_type(&self, path: &str) -> std::io::Result<NodeType> {
+        self.0.file_type(path).map(node_type)
+    }
+    fn is_executable(&self, path: &str) -> bool {
+        self.0.is_executable(path)
+    }
+    fn read_file(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        self.0.read_file(path)
+    }
+    fn read_link(&self, path: &str) -> std::io::Result<String> {
+        self.0.read_link(path)
+    }
+    fn read_dir(&self, path: &str) -> std::io::Result<Vec<(String, NodeType)>> {
+        Ok(self
+            .0
+            .read_dir(path)?
+            .into_iter()
+            .map(|(name, ty)| (name, node_type(ty)))
+            .collect())
+    }
 }
 
 /// The NAR serialisation of `path`.
 pub fn nar(io: &dyn EvalIO, path: &str) -> std::io::Result<Vec<u8>> {
-    let mut keep_all = |_: &str, _: FileType| Ok(true);
-    nar_filtered(io, path, &mut keep_all)
+    nar::write_nar(&IoSource(io), path)
 }
 
 /// Decides whether a path below the root goes into a NAR.
@@ -82,87 +82,12 @@ pub fn nar_filtered(
     path: &str,
     filter: &mut PathFilter<'_>,
 ) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    nar_str(&mut out, b"nix-archive-1");
-    nar_node(io, path, &mut out, filter)?;
-    Ok(out)
-}
-
-fn nar_node(
-    io: &dyn EvalIO,
-    path: &str,
-    out: &mut Vec<u8>,
-    filter: &mut PathFilter<'_>,
-) -> std::io::Result<()> {
-    nar_str(out, b"(");
-    match io.file_type(path)? {
-        FileType::Regular => {
-            nar_str(out, b"type");
-            nar_str(out, b"regular");
-            if io.is_executable(path) {
-                nar_str(out, b"executable");
-                nar_str(out, b"");
-            }
-            nar_str(out, b"contents");
-            nar_str(out, &io.read_file(path)?);
-        }
-        FileType::Symlink => {
-            nar_str(out, b"type");
-            nar_str(out, b"symlink");
-            nar_str(out, b"target");
-            nar_str(out, io.read_link(path)?.as_bytes());
-        }
-        FileType::Directory => {
-            nar_str(out, b"type");
-            nar_str(out, b"directory");
-            let mut entries = io.read_dir(path)?;
-            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            for (name, ty) in entries {
-                let child = format!("{}/{}", path.trim_end_matches('/'), name);
-                if !filter(&child, ty)? {
-                    continue;
-                }
-                nar_str(out, b"entry");
-                nar_str(out, b"(");
-                nar_str(out, b"name");
-                nar_str(out, name.as_bytes());
-                nar_str(out, b"node");
-                nar_node(io, &child, out, filter)?;
-                nar_str(out, b")");
-            }
-        }
-        FileType::Unknown => {
-            return Err(std::io::Error::other(format!(
-                "file '{path}' has an unsupported type"
-            )));
-        }
-    }
-    nar_str(out, b")");
-    Ok(())
+    nar::write_nar_filtered(&IoSource(io), path, &mut |p, ty| filter(p, file_type(ty)))
 }
 
 /// The store path `path` would get when added as a source.
 pub fn source_store_path(io: &dyn EvalIO, path: &str) -> std::io::Result<String> {
     let name = path.rsplit('/').next().unwrap_or("");
     let nar = nar(io, path)?;
-    Ok(make_store_path("source", &sha2::Sha256::digest(&nar), name))
-}
-
-/// The store path of a flat (single-file) fixed-output SHA-256 hash.
-pub fn flat_fixed_store_path(file_hash: &[u8], name: &str) -> String {
-    let inner = format!("fixed:out:sha256:{}:", hex(file_hash));
-    make_store_path("output:out", &sha2::Sha256::digest(inner.as_bytes()), name)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base32_matches_nix() {
-        assert_eq!(
-            nixbase32(&hash("sha256", b"").unwrap()),
-            "0mdqa9w1p6cmli6976v4wi0sw9r4p5prkj7lzfd1877wk11c9c73"
-        );
-    }
+    Ok(make_store_path("source", &sha256(&nar), name))
 }
