@@ -31,6 +31,55 @@ impl FileType {
     }
 }
 
+/// An object the evaluator has put into the store, handed to the embedder
+/// through [`EvalIO::add_to_store`].
+///
+/// The evaluator computes every store path itself (bit-exact with C++ Nix,
+/// for the store directory `/nix/store`); the embedder only decides whether
+/// and where to keep the bytes. Objects arrive in dependency order: the
+/// references of an object were handed over before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreObject {
+    /// A text file: a derivation's `.drv` file or a `builtins.toFile`
+    /// text. Its path is `text:`-addressed (C++ Nix's `TextHash`), so
+    /// `ca` is `text:sha256:<nixbase32 of the SHA-256 of contents>`.
+    Text {
+        /// The full store path (`/nix/store/<hash>-<name>`).
+        path: String,
+        /// The name part of the path (`foo.drv`, the `toFile` name).
+        name: String,
+        /// The file's bytes.
+        contents: Vec<u8>,
+        /// The store paths this file refers to, sorted (for a `.drv`:
+        /// its input sources and input derivations).
+        references: Vec<String>,
+    },
+    /// A file or directory imported from the file system (path
+    /// interpolation, `builtins.path`, `filterSource`), serialised as a
+    /// NAR. Sources have no references.
+    Source {
+        /// The full store path.
+        path: String,
+        /// The name part of the path.
+        name: String,
+        /// The NAR serialisation of the (filtered) tree.
+        nar: Vec<u8>,
+        /// The content address in C++ Nix's printed form:
+        /// `fixed:r:sha256:<nixbase32>` for a recursive (NAR) import,
+        /// `fixed:sha256:<nixbase32>` for a flat file import.
+        ca: String,
+    },
+}
+
+impl StoreObject {
+    /// The store path of the object.
+    pub fn path(&self) -> &str {
+        match self {
+            StoreObject::Text { path, .. } | StoreObject::Source { path, .. } => path,
+        }
+    }
+}
+
 /// What the evaluator may ask of the outside world.
 pub trait EvalIO {
     /// The bytes of a file.
@@ -54,6 +103,14 @@ pub trait EvalIO {
     }
     /// Prints a diagnostic line (`trace: …`, `warning: …`) for the user.
     fn print_diagnostic(&self, line: &str);
+    /// Receives a store object the evaluation created (a `.drv` file, a
+    /// `toFile` text, an imported source). The default keeps nothing, like
+    /// C++ Nix's dummy store: `tvix eval` prints `drvPath`/`outPath`
+    /// without writing anything. `tvix instantiate` plugs in a real store.
+    /// An error fails the evaluation step that created the object.
+    fn add_to_store(&self, _object: StoreObject) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The real file system and process environment; diagnostics on stderr.
