@@ -28,9 +28,95 @@ pub fn encode(bytes: &[u8]) -> String {
     out
 }
 
+/// Why a string is not the nixbase32 encoding of some bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// A character outside the alphabet, at this byte offset.
+    InvalidChar(usize),
+    /// The string's length is the encoding of no whole number of bytes
+    /// of the requested size.
+    WrongLength,
+    /// The top character carries bits beyond the last byte (C++ Nix
+    /// rejects these, so that every hash has one encoding).
+    Overflow,
+}
+
+impl std::fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecodeError::InvalidChar(i) => write!(f, "invalid character at offset {i}"),
+            DecodeError::WrongLength => f.write_str("wrong length"),
+            DecodeError::Overflow => f.write_str("excess bits in the first character"),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// The value of one nixbase32 digit.
+fn digit_value(c: u8) -> Option<u8> {
+    ALPHABET.iter().position(|&a| a == c).map(|d| d as u8)
+}
+
+/// Decodes `text` into `len` bytes, accepting exactly the strings
+/// [`encode`] produces for `len` bytes.
+pub fn decode_exact(text: &[u8], len: usize) -> Result<Vec<u8>, DecodeError> {
+    if text.len() != encoded_len(len) {
+        return Err(DecodeError::WrongLength);
+    }
+    let mut out = vec![0u8; len];
+    for (n, &c) in text.iter().rev().enumerate() {
+        let offset = text.len() - 1 - n;
+        let digit = digit_value(c).ok_or(DecodeError::InvalidChar(offset))?;
+        let b = n * 5;
+        let (i, j) = (b / 8, b % 8);
+        out[i] |= ((digit as u16) << j) as u8;
+        let carry = (digit as u16) >> (8 - j);
+        if i + 1 < len {
+            out[i + 1] |= carry as u8;
+        } else if carry != 0 {
+            return Err(DecodeError::Overflow);
+        }
+    }
+    Ok(out)
+}
+
+/// Decodes `text` into as many bytes as it encodes (`len * 5 / 8`).
+pub fn decode(text: &[u8]) -> Result<Vec<u8>, DecodeError> {
+    let len = text.len() * 5 / 8;
+    decode_exact(text, len)
+}
+
+/// Whether `c` is a nixbase32 digit.
+pub fn is_digit(c: u8) -> bool {
+    digit_value(c).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decode_inverts_encode() {
+        for len in [0usize, 1, 16, 20, 32, 64] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            let text = encode(&bytes);
+            assert_eq!(
+                decode_exact(text.as_bytes(), len).as_deref(),
+                Ok(&bytes[..])
+            );
+            assert_eq!(decode(text.as_bytes()).as_deref(), Ok(&bytes[..]));
+        }
+    }
+
+    #[test]
+    fn decode_rejects_bad_input() {
+        assert_eq!(decode_exact(b"0e", 1), Err(DecodeError::InvalidChar(1)));
+        assert_eq!(decode_exact(b"00", 2), Err(DecodeError::WrongLength));
+        // 2 characters = 10 bits for 1 byte: the top 2 bits must be zero.
+        assert_eq!(decode_exact(b"z0", 1), Err(DecodeError::Overflow));
+        assert_eq!(decode_exact(b"7z", 1), Ok(vec![0xff]));
+    }
 
     #[test]
     fn sha256_of_nothing_matches_nix() {

@@ -1,9 +1,163 @@
-//! Store path computation: C++ Nix's `makeStorePath`, the fingerprint
-//! `type:sha256:<hex>:<store dir>:<name>` hashed, compressed to 20 bytes
-//! and printed in nixbase32.
+//! Store paths: computing them (C++ Nix's `makeStorePath`, the
+//! fingerprint `type:sha256:<hex>:<store dir>:<name>` hashed, compressed
+//! to 20 bytes and printed in nixbase32; text, source, fixed-output and
+//! derivation-output paths; output placeholders) and parsing and
+//! validating them, with C++ Nix's error messages.
 
-use crate::hash::{hex, sha256};
+use crate::hash::{Algorithm, Hash, hex, sha256};
 use crate::nixbase32;
+
+/// The length of a store path's hash part (20 bytes in nixbase32).
+pub const HASH_PART_LEN: usize = 32;
+
+/// The longest name a store path may have.
+pub const MAX_NAME_LEN: usize = 211;
+
+/// Why a name or path is not a valid store path; the message is C++ Nix's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StorePathError(pub String);
+
+impl std::fmt::Display for StorePathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StorePathError {}
+
+/// Checks that `name` may be the name part of a store path (C++ Nix's
+/// `checkName`): 1–211 characters from `[A-Za-z0-9+-._?=]`, and not `.`,
+/// `..` or starting with `.-` or `..-`.
+pub fn check_name(name: &str) -> Result<(), StorePathError> {
+    let err = |m: String| Err(StorePathError(m));
+    if name.is_empty() {
+        return err("name must not be empty".into());
+    }
+    if name.len() > MAX_NAME_LEN {
+        return err(format!(
+            "name '{name}' must be no longer than {MAX_NAME_LEN} characters"
+        ));
+    }
+    for dots in [".", ".."] {
+        if name == dots {
+            return err(format!("name '{name}' is not valid"));
+        }
+        if name.strip_prefix(dots).is_some_and(|r| r.starts_with('-')) {
+            return err(format!(
+                "name '{name}' is not valid: first dash-separated component must not be '{dots}'"
+            ));
+        }
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '_' | '?' | '=')))
+    {
+        return err(format!("name '{name}' contains illegal character '{c}'"));
+    }
+    Ok(())
+}
+
+/// A parsed store path: the 20-byte digest and the name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StorePath {
+    /// The hash part, as printed (32 nixbase32 characters).
+    pub hash_part: String,
+    /// The name part.
+    pub name: String,
+}
+
+impl StorePath {
+    /// Parses a base name `<hash>-<name>` (C++ Nix's `StorePath`).
+    pub fn from_base_name(base: &str) -> Result<StorePath, StorePathError> {
+        if base.len() < HASH_PART_LEN + 1 {
+            return Err(StorePathError(format!(
+                "'{base}' is too short to be a valid store path"
+            )));
+        }
+        if base.as_bytes()[HASH_PART_LEN] != b'-' || !base.is_char_boundary(HASH_PART_LEN) {
+            return Err(StorePathError(format!(
+                "'{base}' can't name a store path because the hash part is not followed by a '-'"
+            )));
+        }
+        let (hash_part, name) = (&base[..HASH_PART_LEN], &base[HASH_PART_LEN + 1..]);
+        if let Some(c) = hash_part
+            .chars()
+            .find(|&c| !nixbase32::is_digit(c as u8) || !c.is_ascii())
+        {
+            return Err(StorePathError(format!(
+                "store path '{base}' contains illegal base-32 character '{c}'"
+            )));
+        }
+        check_name(name).map_err(|e| {
+            StorePathError(format!("path '{base}' is not a valid store path: {}", e.0))
+        })?;
+        Ok(StorePath {
+            hash_part: hash_part.to_string(),
+            name: name.to_string(),
+        })
+    }
+
+    /// Parses an absolute path directly inside [`STORE_DIR`] (C++ Nix's
+    /// `parseStorePath`; the path is canonicalised first).
+    pub fn parse(path: &str) -> Result<StorePath, StorePathError> {
+        if path.is_empty() {
+            return Err(StorePathError(
+                "empty path is not a valid store path".into(),
+            ));
+        }
+        let canon = canonicalise(path);
+        match canon.rsplit_once('/') {
+            Some((dir, base)) if dir == STORE_DIR => StorePath::from_base_name(base),
+            _ => Err(StorePathError(format!(
+                "path \"{canon}\" is not in the Nix store"
+            ))),
+        }
+    }
+
+    /// Whether the name ends in `.drv`.
+    pub fn is_derivation(&self) -> bool {
+        self.name.ends_with(".drv")
+    }
+
+    /// The absolute path.
+    pub fn to_absolute(&self) -> String {
+        format!("{STORE_DIR}/{}-{}", self.hash_part, self.name)
+    }
+}
+
+impl std::fmt::Display for StorePath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{STORE_DIR}/{}-{}", self.hash_part, self.name)
+    }
+}
+
+/// Removes `.`, `..` and repeated slashes (lexically, as C++ Nix's
+/// `canonPath` without following links).
+fn canonicalise(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// If `path` is inside the store, the store path it is in (`/nix/store/x-y`
+/// for `/nix/store/x-y/bin/z`) and the rest.
+pub fn split_store_path(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix(STORE_DIR)?.strip_prefix('/')?;
+    let end = rest.find('/').unwrap_or(rest.len());
+    if end == 0 {
+        return None;
+    }
+    let split = STORE_DIR.len() + 1 + end;
+    Some((&path[..split], &path[split..]))
+}
 
 /// The store directory printed paths are computed for.
 pub const STORE_DIR: &str = "/nix/store";
@@ -31,9 +185,122 @@ pub fn flat_fixed_store_path(file_hash: &[u8], name: &str) -> String {
     make_store_path("output:out", &sha256(inner.as_bytes()), name)
 }
 
+/// The path of a text object (`builtins.toFile`, `.drv` files): C++ Nix's
+/// `makeTextPath`, the references (sorted) part of the type.
+pub fn make_text_path<'a>(
+    name: &str,
+    contents: &[u8],
+    references: impl IntoIterator<Item = &'a str>,
+) -> String {
+    let mut refs: Vec<&str> = references.into_iter().collect();
+    refs.sort_unstable();
+    refs.dedup();
+    let mut path_type = String::from("text");
+    for r in refs {
+        path_type.push(':');
+        path_type.push_str(r);
+    }
+    make_store_path(&path_type, &sha256(contents), name)
+}
+
+/// The path of fixed-output content (C++ Nix's `makeFixedOutputPath`):
+/// recursive SHA-256 is a `source` path, anything else goes through the
+/// `fixed:out:` fingerprint.
+pub fn make_fixed_output_path(recursive: bool, hash: &Hash, name: &str) -> String {
+    if recursive && hash.algo == Algorithm::Sha256 {
+        make_store_path("source", &hash.digest, name)
+    } else {
+        let inner = format!(
+            "fixed:out:{}{}:{}:",
+            if recursive { "r:" } else { "" },
+            hash.algo,
+            hash.to_base16()
+        );
+        make_store_path("output:out", &sha256(inner.as_bytes()), name)
+    }
+}
+
+/// The name of output `output` of the derivation named `drv_name`.
+pub fn output_path_name(drv_name: &str, output: &str) -> String {
+    if output == "out" {
+        drv_name.to_string()
+    } else {
+        format!("{drv_name}-{output}")
+    }
+}
+
+/// The path of output `output` of an input-addressed derivation whose
+/// masked hash modulo is `drv_hash` (C++ Nix's `makeOutputPath`).
+pub fn make_output_path(output: &str, drv_hash: &[u8], drv_name: &str) -> String {
+    make_store_path(
+        &format!("output:{output}"),
+        drv_hash,
+        &output_path_name(drv_name, output),
+    )
+}
+
+/// The placeholder `builtins.placeholder output` returns, replaced by the
+/// output's path at build time.
+pub fn hash_placeholder(output: &str) -> String {
+    let digest = sha256(format!("nix-output:{output}").as_bytes());
+    format!("/{}", nixbase32::encode(&digest))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholder_matches_nix() {
+        // `nix-instantiate --eval -E 'builtins.placeholder "out"'`
+        assert_eq!(
+            hash_placeholder("out"),
+            "/1rz4g4znpzjwh1xymhjpm42vipw92pr73vdgl6xs1hycac8kf2n9"
+        );
+    }
+
+    #[test]
+    fn names_are_checked_as_nix_does() {
+        assert!(check_name("hello-1.0_x+y?z=w").is_ok());
+        let err = |n: &str| check_name(n).unwrap_err().0;
+        assert_eq!(err(""), "name must not be empty");
+        assert_eq!(err("~a"), "name '~a' contains illegal character '~'");
+        assert_eq!(err(".."), "name '..' is not valid");
+        assert_eq!(
+            err(".-x"),
+            "name '.-x' is not valid: first dash-separated component must not be '.'"
+        );
+        assert!(check_name(".x").is_ok());
+        assert!(err(&"a".repeat(212)).ends_with("must be no longer than 211 characters"));
+    }
+
+    #[test]
+    fn store_paths_parse_and_fail_as_nix_does() {
+        let p = StorePath::parse("/nix/store/vmg5na96ajnh1v932j9jdzfc3022vbh9-a").unwrap();
+        assert_eq!(p.name, "a");
+        assert_eq!(
+            p.to_string(),
+            "/nix/store/vmg5na96ajnh1v932j9jdzfc3022vbh9-a"
+        );
+        let err = |t: &str| StorePath::parse(t).unwrap_err().0;
+        assert_eq!(err("/tmp/x"), "path \"/tmp/x\" is not in the Nix store");
+        assert_eq!(
+            err("/nix/store/abc"),
+            "'abc' is too short to be a valid store path"
+        );
+        assert_eq!(
+            err("/nix/store/eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-a"),
+            "store path 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee-a' contains illegal base-32 character 'e'"
+        );
+        assert_eq!(
+            err("/nix/store/00000000000000000000000000000000-a~"),
+            "path '00000000000000000000000000000000-a~' is not a valid store path: name 'a~' contains illegal character '~'"
+        );
+        assert_eq!(
+            split_store_path("/nix/store/x-y/bin/z"),
+            Some(("/nix/store/x-y", "/bin/z"))
+        );
+    }
 
     #[test]
     fn text_path_matches_nix() {
