@@ -45,13 +45,13 @@ pub fn write_nar_filtered(
     filter: &mut PathFilter<'_>,
 ) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
-    put_str(&mut out, b"nix-archive-1");
+    put_str(&mut out, super::NAR_MAGIC);
     put_node(source, path, &mut out, filter)?;
     Ok(out)
 }
 
 /// A NAR string: little-endian u64 length, the bytes, zero padding to 8.
-fn put_str(out: &mut Vec<u8>, s: &[u8]) {
+pub(crate) fn put_str(out: &mut Vec<u8>, s: &[u8]) {
     out.extend_from_slice(&(s.len() as u64).to_le_bytes());
     out.extend_from_slice(s);
     out.resize(out.len() + (8 - s.len() % 8) % 8, 0);
