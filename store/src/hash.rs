@@ -256,10 +256,10 @@ fn base16_decode(text: &str) -> Option<Vec<u8>> {
 /// digit make the result one byte longer (and so the wrong length).
 fn nix32_decode_lenient(text: &str) -> Option<Vec<u8>> {
     let len = crate::nixbase32::encoded_len(text.len() * 5 / 8);
-    if len == text.len() {
-        if let Ok(bytes) = crate::nixbase32::decode(text.as_bytes()) {
-            return Some(bytes);
-        }
+    if len == text.len()
+        && let Ok(bytes) = crate::nixbase32::decode(text.as_bytes())
+    {
+        return Some(bytes);
     }
     if !text.bytes().all(crate::nixbase32::is_digit) {
         return None;

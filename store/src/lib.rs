@@ -11,6 +11,7 @@
 //! input it reads is a clear error, never a panic. It reads the filesystem
 //! only through the traits its callers hand it ([`nar::NarSource`]).
 
+pub mod derivation;
 pub mod hash;
 pub mod nar;
 pub mod nixbase32;
