@@ -3,7 +3,9 @@
 //!
 //! It owns Nix's base-32 encoding ([`nixbase32`]), the hash algorithms Nix
 //! names ([`hash`]), store path computation ([`store_path`]) and NAR
-//! serialisation ([`nar`]).
+//! serialisation ([`nar`]: writer, streaming reader, restore and dump),
+//! `.narinfo` files ([`narinfo`]) and their Ed25519 signatures
+//! ([`signature`]).
 //!
 //! Invariants: this crate knows nothing about the Nix language or the
 //! evaluator (`tvix-eval` depends on it, never the reverse); every format
@@ -14,7 +16,9 @@
 pub mod derivation;
 pub mod hash;
 pub mod nar;
+pub mod narinfo;
 pub mod nixbase32;
+pub mod signature;
 pub mod store_path;
 
 pub use store_path::STORE_DIR;
