@@ -1,25 +1,52 @@
-//! `tvix-analysis`: what we can know about Nix files without evaluating them.
+//! `tvix-analysis`: what we can know about Nix files, statically and by
+//! evaluating them.
 //!
 //! It owns the diagnostics model ([`Diagnostic`], [`DiagnosticCode`],
-//! [`Severity`]) and the static checks behind `tvix check` and (later) the
-//! language server: syntax errors, scoping lints (undefined and unused
-//! names, `with`, `rec`), duplicates and deprecated syntax. The entry point
-//! is [`check_file`]; [`scopes`] is the name resolution the lints (and,
-//! later, go-to-definition, references and rename) build on.
+//! [`Severity`]), the static checks behind `tvix check` ([`check_file`]),
+//! and the incremental salsa database behind `tvix lsp`: an
+//! [`AnalysisHost`] takes changes (file texts, settings) and hands out
+//! cheap, cancellable [`Analysis`] snapshots that answer every IDE query
+//! (one file per feature in `ide/`). [`scopes`] is the name resolution
+//! everything builds on; `def/` lowers a file to a position-free module and
+//! a separate source map, so edits that only move text do not invalidate
+//! the queries behind them.
 //!
-//! Invariant: this crate performs no IO and knows nothing of protocols or
-//! terminals: it takes text and returns data. Positions are byte ranges;
-//! converting them to lines, columns or UTF-16 is the caller's business.
+//! Invariant: this crate performs no IO of its own and knows nothing of
+//! protocols or terminals: it takes text and returns data. Evaluation-backed
+//! features read files only through the [`FileSystem`] the caller passes
+//! in. Positions are byte offsets; lines, columns and UTF-16 are the
+//! caller's business (with [`tvix_syntax::LineIndex`]).
 
+mod builtin_docs;
+mod db;
+mod def;
 mod diagnostic;
+mod eval_backed;
+#[cfg(test)]
+mod fixture;
+mod host;
+mod ide;
+#[cfg(test)]
+mod incremental_tests;
 mod lints;
 pub mod scopes;
 
+pub use builtin_docs::{BuiltinDoc, builtin_doc};
 pub use diagnostic::{Diagnostic, DiagnosticCode, Label, Severity};
+pub use eval_backed::{EvalBudget, EvalDiagnostic, FileEvaluation, FileSystem, NoFileSystem};
+pub use host::{
+    Analysis, AnalysisHost, AnalysisSettings, Cancellable, Cancelled, Change, FileId, FilePosition,
+    FileRange,
+};
+pub use ide::*;
 
 /// Every diagnostic for one file's text, sorted by position.
 pub fn check_file(text: &str) -> Vec<Diagnostic> {
-    let parse = tvix_syntax::parse(text);
+    check_parsed(text, &tvix_syntax::parse(text))
+}
+
+/// Every diagnostic for a text already parsed, sorted by position.
+pub(crate) fn check_parsed(text: &str, parse: &tvix_syntax::Parse) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = parse
         .errors()
         .iter()
@@ -31,7 +58,7 @@ pub fn check_file(text: &str) -> Vec<Diagnostic> {
     if diagnostics.is_empty() {
         diagnostics.extend(exact_syntax_error(text));
     }
-    diagnostics.extend(lints::lint(&parse));
+    diagnostics.extend(lints::lint(parse));
     diagnostics.sort_by_key(|d| (d.range.start(), d.range.end(), d.code));
     diagnostics
 }
