@@ -1,8 +1,11 @@
 //! The evaluator's bridge to `tvix-store`: NARs and store paths of files
-//! read through [`EvalIO`].
+//! read through [`EvalIO`], and the store objects an evaluation creates.
 //!
-//! Nothing is written: like C++ Nix with a dummy store, only the paths are
-//! computed.
+//! The evaluator computes every path itself; the objects (sources, texts,
+//! `.drv` files) are handed to [`EvalIO::add_to_store`], which keeps
+//! nothing by default (C++ Nix's dummy store). [`KnownPaths`] remembers
+//! what this evaluation created, which derivations need for the closure
+//! of a `=drv` context and for their inputs' hashes.
 
 use tvix_store::hash::{Algorithm, digest, sha256};
 use tvix_store::nar::{self, NarSource, NodeType};
@@ -11,7 +14,54 @@ pub use tvix_store::STORE_DIR;
 pub use tvix_store::hash::hex;
 pub use tvix_store::store_path::{flat_fixed_store_path, make_store_path};
 
-use crate::io::{EvalIO, FileType};
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
+use tvix_store::derivation::Derivation;
+
+use crate::io::{EvalIO, FileType, StoreObject};
+
+/// A derivation this evaluation instantiated.
+#[derive(Debug)]
+pub struct KnownDerivation {
+    /// The derivation as written.
+    pub drv: Derivation,
+    /// Its hash modulo (unmasked), the key its dependents are hashed with.
+    pub hash_modulo: [u8; 32],
+}
+
+/// The store objects this evaluation created, by store path.
+#[derive(Debug, Default)]
+pub struct KnownPaths {
+    /// Derivations by `.drv` path.
+    pub derivations: FxHashMap<String, Rc<KnownDerivation>>,
+    /// Text objects (`toFile`) by path, with their references.
+    pub texts: FxHashMap<String, Vec<String>>,
+}
+
+impl KnownPaths {
+    /// The store paths `path` refers to, if this evaluation created it
+    /// (sources refer to nothing).
+    pub fn references(&self, path: &str) -> Vec<String> {
+        if let Some(d) = self.derivations.get(path) {
+            return d.drv.references().into_iter().map(str::to_string).collect();
+        }
+        self.texts.get(path).cloned().unwrap_or_default()
+    }
+
+    /// `path` and everything it refers to, transitively (C++ Nix's
+    /// `computeFSClosure`), sorted.
+    pub fn closure(&self, path: &str) -> std::collections::BTreeSet<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut todo = vec![path.to_string()];
+        while let Some(p) = todo.pop() {
+            if seen.insert(p.clone()) {
+                todo.extend(self.references(&p));
+            }
+        }
+        seen
+    }
+}
 
 /// Hashes `data` with `algo` (`md5`, `sha1`, `sha256`, `sha512`).
 pub fn hash(algo: &str, data: &[u8]) -> Option<Vec<u8>> {
@@ -85,9 +135,59 @@ pub fn nar_filtered(
     nar::write_nar_filtered(&IoSource(io), path, &mut |p, ty| filter(p, file_type(ty)))
 }
 
-/// The store path `path` would get when added as a source.
-pub fn source_store_path(io: &dyn EvalIO, path: &str) -> std::io::Result<String> {
+/// Imports `path` as a source named after its last component (path
+/// interpolation): computes its store path from the NAR and hands the
+/// NAR to the embedder.
+///
+/// A name that cannot be a store path name is an error of kind
+/// `InvalidInput` carrying C++ Nix's message.
+pub fn import_source(io: &dyn EvalIO, path: &str) -> std::io::Result<String> {
     let name = path.rsplit('/').next().unwrap_or("");
     let nar = nar(io, path)?;
-    Ok(make_store_path("source", &sha256(&nar), name))
+    let stored = make_store_path("source", &sha256(&nar), name);
+    check_path_name(&stored)?;
+    add_source(io, name, nar)
+}
+
+/// Checks the name of a computed store path, with C++ Nix's message.
+pub fn check_path_name(path: &str) -> std::io::Result<()> {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    tvix_store::store_path::StorePath::from_base_name(base)
+        .map(drop)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.0))
+}
+
+/// Hands a flat (single-file) import named `name` to the embedder and
+/// returns its fixed-output store path; `nar` is the file's NAR.
+pub fn add_flat_source(
+    io: &dyn EvalIO,
+    name: &str,
+    contents: &[u8],
+    nar: Vec<u8>,
+) -> std::io::Result<String> {
+    let hash = sha256(contents);
+    let path = flat_fixed_store_path(&hash, name);
+    check_path_name(&path)?;
+    io.add_to_store(StoreObject::Source {
+        path: path.clone(),
+        name: name.to_string(),
+        nar,
+        ca: format!("fixed:sha256:{}", nixbase32(&hash)),
+    })?;
+    Ok(path)
+}
+
+/// Hands a NAR-serialised source named `name` to the embedder and returns
+/// its (recursive SHA-256, `source`) store path.
+pub fn add_source(io: &dyn EvalIO, name: &str, nar: Vec<u8>) -> std::io::Result<String> {
+    let hash = sha256(&nar);
+    let path = make_store_path("source", &hash, name);
+    check_path_name(&path)?;
+    io.add_to_store(StoreObject::Source {
+        path: path.clone(),
+        name: name.to_string(),
+        nar,
+        ca: format!("fixed:r:sha256:{}", nixbase32(&hash)),
+    })?;
+    Ok(path)
 }

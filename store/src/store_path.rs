@@ -246,6 +246,24 @@ pub fn hash_placeholder(output: &str) -> String {
     format!("/{}", nixbase32::encode(&digest))
 }
 
+/// The placeholder for output `output` of a floating content-addressed
+/// derivation whose `.drv` is at `drv_path` (C++ Nix's
+/// `DownstreamPlaceholder::unknownCaOutput`): its path is known only once
+/// built.
+pub fn downstream_placeholder(drv_path: &str, output: &str) -> String {
+    let base = drv_path.rsplit('/').next().unwrap_or(drv_path);
+    let hash_part = base.get(..HASH_PART_LEN).unwrap_or("");
+    let drv_name = base
+        .get(HASH_PART_LEN + 1..)
+        .unwrap_or("")
+        .trim_end_matches(".drv");
+    let fingerprint = format!(
+        "nix-upstream-output:{hash_part}:{}",
+        output_path_name(drv_name, output)
+    );
+    format!("/{}", nixbase32::encode(&sha256(fingerprint.as_bytes())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,33 +180,62 @@ pub(crate) static STORE_TEXT_PRIMOPS: &[PrimOp] = &[
         Ok(Value::str(format!("/{}", crate::store::nixbase32(&hash))))
     }),
     op("toFile", 2, |ev, args, _| {
-        let name = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "toFile"))?;
+        let name = ev.force_string_no_ctx(&args[0], Pos::NONE, &arg_ctx(0, "toFile"))?;
+        let name = name.to_str_lossy().into_owned();
         let contents = ev.force_string(&args[1], Pos::NONE, &arg_ctx(1, "toFile"))?;
-        let mut refs: Vec<&str> = Vec::new();
+        let mut refs: Vec<String> = Vec::new();
         for c in contents.context() {
             if c.starts_with('=') || c.starts_with('!') {
                 return Err(EvalError::eval(
                     format!(
-                        "files created by builtins.toFile may not reference derivations, but {} references {}",
-                        name.to_str_lossy(),
-                        c.trim_start_matches('=')
+                        "files created by builtins.toFile may not reference derivations, but {name} references {c}"
                     ),
                     Pos::NONE,
                 ));
             }
-            refs.push(c);
+            refs.push(c.to_string());
         }
         refs.sort();
-        let mut path_type = String::from("text");
-        for r in &refs {
-            path_type.push(':');
-            path_type.push_str(r);
+        refs.dedup();
+        let path = tvix_store::store_path::make_text_path(
+            &name,
+            contents.as_bytes(),
+            refs.iter().map(String::as_str),
+        );
+        super::derivation::check_store_path(&path)?;
+        if !ev.known_paths.texts.contains_key(&path) {
+            ev.io
+                .add_to_store(crate::io::StoreObject::Text {
+                    path: path.clone(),
+                    name,
+                    contents: contents.as_bytes().to_vec(),
+                    references: refs.clone(),
+                })
+                .map_err(|e| EvalError::eval(format!("writing '{path}': {e}"), Pos::NONE))?;
+            ev.known_paths.texts.insert(path.clone(), refs);
         }
-        let hash = crate::store::hash("sha256", contents.as_bytes()).unwrap_or_default();
-        let path = crate::store::make_store_path(&path_type, &hash, &name.to_str_lossy());
         Ok(Value::String(NixString::with_context(
             path.as_bytes(),
             vec![Rc::from(path.as_str())],
+        )))
+    }),
+    op("storePath", 1, |ev, args, _| {
+        let path = ev.coerce_to_path(
+            &args[0],
+            Pos::NONE,
+            "while evaluating the first argument passed to 'builtins.storePath'",
+        )?;
+        let Some((store_path, _)) = tvix_store::store_path::split_store_path(&path) else {
+            return Err(EvalError::eval(
+                format!("path '{path}' is not in the Nix store"),
+                Pos::NONE,
+            ));
+        };
+        let store_path = store_path.to_string();
+        super::derivation::check_store_path(&store_path)?;
+        Ok(Value::String(NixString::with_context(
+            path.as_bytes(),
+            vec![Rc::from(store_path.as_str())],
         )))
     }),
 ];

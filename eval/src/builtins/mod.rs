@@ -8,6 +8,7 @@ mod arith;
 mod attrs;
 mod context;
 mod control;
+mod derivation;
 mod flake;
 mod hash;
 mod io;
@@ -74,6 +75,7 @@ const CONSTANTS: &[&str] = &[
     "builtins",
     "currentSystem",
     "currentTime",
+    "derivation",
     "false",
     "langVersion",
     "nixPath",
@@ -90,6 +92,7 @@ fn implemented() -> impl Iterator<Item = &'static PrimOp> {
         .chain(context::PRIMOPS)
         .chain(context::STORE_TEXT_PRIMOPS)
         .chain(control::PRIMOPS)
+        .chain(derivation::PRIMOPS)
         .chain(flake::PRIMOPS)
         .chain(io::PRIMOPS)
         .chain(json::PRIMOPS)
@@ -146,6 +149,13 @@ pub(crate) fn install(ev: &mut Evaluator) {
             "nixVersion" => Value::str("2.31.0"),
             "storeDir" => Value::str("/nix/store"),
             "nixPath" => nix_path(ev),
+            // C++ Nix's `derivation` is written in Nix; it is evaluated
+            // when first used (a thunk the registry clears at the end).
+            "derivation" => Value::Thunk(Thunk::apply(
+                Value::PrimOp(&derivation::DERIVATION_LOADER),
+                Value::Null,
+                Pos::NONE,
+            )),
             _ => match find_primop(name) {
                 Some(op) => Value::PrimOp(op),
                 None => continue,

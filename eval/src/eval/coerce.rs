@@ -15,6 +15,16 @@ pub enum CoerceMode {
     Interpolate,
     /// `toString`: also null, Booleans, numbers and lists.
     ToString,
+    /// Like `ToString`, but paths are copied to the store (derivation
+    /// attributes: C++ Nix's `coerceMore` with `copyToStore`).
+    ToStringCopy,
+}
+
+impl CoerceMode {
+    /// Whether null, Booleans, numbers and lists coerce.
+    fn coerces_more(self) -> bool {
+        matches!(self, CoerceMode::ToString | CoerceMode::ToStringCopy)
+    }
 }
 
 impl Evaluator {
@@ -63,7 +73,7 @@ impl Evaluator {
         match &v {
             Value::String(s) => out.push(s),
             Value::Path(p) => {
-                if mode == CoerceMode::Interpolate {
+                if matches!(mode, CoerceMode::Interpolate | CoerceMode::ToStringCopy) {
                     let stored = self.copy_path_to_store(p, pos)?;
                     out.push(&stored);
                 } else {
@@ -92,19 +102,15 @@ impl Evaluator {
                 }
                 return Err(with_ctx(self.cannot_coerce(&v, pos)));
             }
-            Value::Null if mode == CoerceMode::ToString => {}
-            Value::Bool(b) if mode == CoerceMode::ToString => {
+            Value::Null if mode.coerces_more() => {}
+            Value::Bool(b) if mode.coerces_more() => {
                 if *b {
                     out.push_bytes(b"1");
                 }
             }
-            Value::Int(i) if mode == CoerceMode::ToString => {
-                out.push_bytes(i.to_string().as_bytes())
-            }
-            Value::Float(f) if mode == CoerceMode::ToString => {
-                out.push_bytes(format!("{f:.6}").as_bytes())
-            }
-            Value::List(items) if mode == CoerceMode::ToString => {
+            Value::Int(i) if mode.coerces_more() => out.push_bytes(i.to_string().as_bytes()),
+            Value::Float(f) if mode.coerces_more() => out.push_bytes(format!("{f:.6}").as_bytes()),
+            Value::List(items) if mode.coerces_more() => {
                 let n = items.len();
                 for (i, item) in items.iter().enumerate() {
                     let item = self.force(item).map_err(with_ctx)?;
@@ -144,8 +150,13 @@ impl Evaluator {
         if let Some(done) = self.store_paths.get(&path) {
             return Ok(done.clone());
         }
-        let stored = crate::store::source_store_path(self.io.as_ref(), &path)
-            .map_err(|_| EvalError::eval(format!("path '{path}' does not exist"), pos))?;
+        let stored = crate::store::import_source(self.io.as_ref(), &path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::InvalidInput {
+                EvalError::eval(e.to_string(), pos)
+            } else {
+                EvalError::eval(format!("path '{path}' does not exist"), pos)
+            }
+        })?;
         let s =
             NixString::with_context(stored.as_bytes(), vec![std::rc::Rc::from(stored.as_str())]);
         self.store_paths.insert(path, s.clone());

@@ -85,6 +85,8 @@ pub struct Evaluator {
     pub(crate) regex_cache: crate::builtins::regex::Cache,
     /// Paths already "copied" to the store, with their store path strings.
     pub(crate) store_paths: FxHashMap<String, crate::value::NixString>,
+    /// Derivations and texts this evaluation put into the store.
+    pub(crate) known_paths: crate::store::KnownPaths,
     /// The attached debug observer; every hook site tests this once.
     pub(crate) observer: Option<Box<dyn crate::observer::Observer>>,
     /// Open observed nodes, calls and thunk forcings.
@@ -113,6 +115,7 @@ impl Evaluator {
             try_depth: 0,
             regex_cache: FxHashMap::default(),
             store_paths: FxHashMap::default(),
+            known_paths: crate::store::KnownPaths::default(),
             observer: None,
             obs_depth: 0,
             obs_last_error: (0, Pos::NONE, 0),

@@ -1,0 +1,194 @@
+//! The derivation golden corpus (`tests/golden/derivations`, generated from
+//! C++ Nix 2.8 by `tests/golden/gen-derivations.sh`), replayed through the
+//! evaluator: for every case the `drvPath`s, output paths, strings and
+//! contexts (`summarise.nix`) must print the same JSON as under C++ Nix,
+//! and every `.drv` file of the closure must be handed to
+//! [`EvalIO::add_to_store`] byte for byte as C++ Nix wrote it. Error cases
+//! must fail. No Nix is needed.
+//!
+//! The evaluator is driven as a library rather than through the binary
+//! because the `.drv` bytes are what an embedder receives through
+//! `EvalIO`; `tvix eval` itself writes nothing.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use tvix_eval::value::Value;
+use tvix_eval::{EvalIO, Evaluator, FileType, Settings, StdIO, StoreObject};
+
+/// The real file system, recording every store object handed over.
+struct RecordingIO {
+    objects: Rc<RefCell<BTreeMap<String, StoreObject>>>,
+}
+
+impl EvalIO for RecordingIO {
+    fn read_file(&self, path: &str) -> io::Result<Vec<u8>> {
+        StdIO.read_file(path)
+    }
+    fn read_dir(&self, path: &str) -> io::Result<Vec<(String, FileType)>> {
+        StdIO.read_dir(path)
+    }
+    fn file_type(&self, path: &str) -> io::Result<FileType> {
+        StdIO.file_type(path)
+    }
+    fn path_exists(&self, path: &str) -> bool {
+        StdIO.path_exists(path)
+    }
+    fn env_var(&self, _name: &str) -> Option<String> {
+        None
+    }
+    fn is_executable(&self, path: &str) -> bool {
+        StdIO.is_executable(path)
+    }
+    fn read_link(&self, path: &str) -> io::Result<String> {
+        StdIO.read_link(path)
+    }
+    fn print_diagnostic(&self, _line: &str) {}
+    fn add_to_store(&self, object: StoreObject) -> io::Result<()> {
+        self.objects
+            .borrow_mut()
+            .insert(object.path().to_string(), object);
+        Ok(())
+    }
+}
+
+/// What C++ Nix recorded for one case.
+enum Expected {
+    /// The summary JSON and the `.drv` files of the closure.
+    Result {
+        json: String,
+        drvs: Vec<(String, Vec<u8>)>,
+    },
+    /// C++ Nix failed with this message.
+    Error(String),
+}
+
+fn parse_expected(bytes: &[u8]) -> Expected {
+    let text = String::from_utf8(bytes.to_vec()).expect("goldens are UTF-8");
+    if let Some(message) = text.strip_prefix("error\n") {
+        return Expected::Error(message.to_string());
+    }
+    let mut lines = text.split_inclusive('\n');
+    let json = lines
+        .next()
+        .and_then(|l| l.strip_prefix("result "))
+        .expect("a result line")
+        .trim_end_matches('\n')
+        .to_string();
+    let mut drvs = Vec::new();
+    while let Some(header) = lines.next() {
+        let path = header
+            .strip_prefix("drv ")
+            .expect("a drv header")
+            .trim_end();
+        let contents = lines.next().expect("drv contents").trim_end_matches('\n');
+        drvs.push((path.to_string(), contents.as_bytes().to_vec()));
+    }
+    Expected::Result { json, drvs }
+}
+
+/// Evaluates one case: the summary JSON (or the error) and the objects
+/// handed to the store.
+fn run_case(dir: &Path, case: &str) -> (Result<String, String>, BTreeMap<String, StoreObject>) {
+    let objects = Rc::new(RefCell::new(BTreeMap::new()));
+    let io = RecordingIO {
+        objects: objects.clone(),
+    };
+    let mut ev = Evaluator::new(Box::new(io), Settings::default());
+    let expr =
+        format!("builtins.toJSON ((import ./summarise.nix).summarise (import ./cases/{case}.nix))");
+    let result = ev
+        .eval_source("«string»", &expr, dir.to_str().unwrap())
+        .and_then(|v| ev.force(&v))
+        .map_err(|e| e.render(&ev.sources, false))
+        .and_then(|v| match v {
+            Value::String(s) => Ok(s.to_str_lossy().into_owned()),
+            _ => Err("toJSON returned no string".to_string()),
+        });
+    drop(ev);
+    let objects = objects.borrow().clone();
+    (result, objects)
+}
+
+fn check_case(dir: &Path, case: &str, expected: &Expected) -> Result<(), String> {
+    let (result, objects) = run_case(dir, case);
+    match (expected, result) {
+        (Expected::Error(_), Err(_)) => Ok(()),
+        (Expected::Error(nix), Ok(json)) => Err(format!(
+            "C++ Nix fails but tvix gives {json}\n  C++ Nix: {}",
+            nix.trim_end()
+        )),
+        (Expected::Result { .. }, Err(e)) => Err(format!("tvix fails: {e}")),
+        (Expected::Result { json, drvs }, Ok(got)) => {
+            if *json != got {
+                return Err(format!(
+                    "summary differs\n  C++ Nix: {json}\n  tvix:    {got}"
+                ));
+            }
+            for (path, contents) in drvs {
+                match objects.get(path) {
+                    Some(StoreObject::Text { contents: ours, .. }) if ours == contents => {}
+                    Some(StoreObject::Text { contents: ours, .. }) => {
+                        return Err(format!(
+                            "{path} differs\n  C++ Nix: {}\n  tvix:    {}",
+                            String::from_utf8_lossy(contents),
+                            String::from_utf8_lossy(ours)
+                        ));
+                    }
+                    _ => return Err(format!("{path} was not handed to the store")),
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+#[test]
+fn derivations_match_cpp_nix() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/derivations");
+    let mut cases: Vec<String> = std::fs::read_dir(dir.join("cases"))
+        .expect("the golden corpus exists")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|n| n.strip_suffix(".nix").map(str::to_string))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 300, "only {} cases", cases.len());
+
+    // Evaluation needs a big stack.
+    let failures = std::thread::Builder::new()
+        .stack_size(tvix_eval::EVAL_STACK)
+        .spawn(move || {
+            let mut failures = Vec::new();
+            let (mut drv_files, mut errors) = (0, 0);
+            for case in &cases {
+                let bytes = std::fs::read(dir.join("expected").join(format!("{case}.txt")))
+                    .expect("every case has its expectation");
+                let expected = parse_expected(&bytes);
+                match &expected {
+                    Expected::Result { drvs, .. } => drv_files += drvs.len(),
+                    Expected::Error(_) => errors += 1,
+                }
+                if let Err(why) = check_case(&dir, case, &expected) {
+                    failures.push(format!("{case}: {why}"));
+                }
+            }
+            eprintln!(
+                "derivation goldens: {} of {} cases pass ({drv_files} .drv files, {errors} error cases)",
+                cases.len() - failures.len(),
+                cases.len()
+            );
+            failures
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} cases differ from C++ Nix:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

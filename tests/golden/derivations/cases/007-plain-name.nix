@@ -1,0 +1,1 @@
+derivation { name = "name.with.dots"; system = "x86_64-linux"; builder = "/bin/sh";  }

@@ -1,0 +1,1 @@
+derivation { name = "UPPER-lower"; system = "x86_64-linux"; builder = "/bin/sh";  }

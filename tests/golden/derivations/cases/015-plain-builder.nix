@@ -1,0 +1,1 @@
+derivation { name = "b"; system = "x86_64-linux"; builder = "b";  }

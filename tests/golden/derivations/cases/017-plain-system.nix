@@ -1,0 +1,1 @@
+derivation { name = "s"; system = "aarch64-darwin"; builder = "/bin/sh";  }

@@ -1,0 +1,1 @@
+derivation { name = "s"; system = "i686-linux"; builder = "/bin/sh";  }

@@ -1,0 +1,1 @@
+derivation { name = "s"; system = "builtin"; builder = "/bin/sh";  }

@@ -1,0 +1,1 @@
+derivation { name = "s"; system = "some system with spaces"; builder = "/bin/sh";  }

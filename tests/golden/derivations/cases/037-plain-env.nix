@@ -1,0 +1,1 @@
+derivation { name = "env"; system = "x86_64-linux"; builder = "/bin/sh"; passAsFile = [ "big" ]; big = "lots of text"; }

@@ -1,0 +1,1 @@
+derivation { name = "f"; system = "x86_64-linux"; builder = "/bin/sh"; x = 100.0; }

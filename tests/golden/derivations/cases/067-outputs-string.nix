@@ -1,0 +1,1 @@
+derivation { name = "multistr"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = "out dev"; }

@@ -1,0 +1,1 @@
+let d = derivation { name = "m"; system = "x86_64-linux"; builder = "/bin/sh"; outputs = [ "out" "dev" ]; }; in { inherit (d) outputName drvPath outPath type; devName = d.dev.outputName; all = map (x: x.outputName) d.all; same = d.out.drvPath == d.dev.drvPath; attrs = builtins.attrNames d.drvAttrs; }

@@ -1,0 +1,1 @@
+derivation { name = "fixed-1"; system = "x86_64-linux"; builder = "/bin/sh"; outputHash = "sha256-WJG1tSLV3whtD/CxEPvZ0hu0/HFjrzTQgoai6Eb2vgM="; outputHashAlgo = "sha256";  }

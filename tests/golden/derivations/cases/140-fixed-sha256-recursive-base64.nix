@@ -1,0 +1,1 @@
+derivation { name = "fixed-0"; system = "x86_64-linux"; builder = "/bin/sh"; outputHash = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="; outputHashAlgo = "sha256"; outputHashMode = "recursive"; }

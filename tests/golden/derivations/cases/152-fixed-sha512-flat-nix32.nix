@@ -1,0 +1,1 @@
+derivation { name = "fixed-0"; system = "x86_64-linux"; builder = "/bin/sh"; outputHash = "0zdl9zrg8r3i9c1g90lgg9ip5ijzv3yhz91i0zzn3r8ap9ws784gkp9dk9j3aglhgf1amqb0pj21mh7h1nxcl18akqvvf7ggqsy30yg"; outputHashAlgo = "sha512";  }

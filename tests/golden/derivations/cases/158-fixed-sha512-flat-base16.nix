@@ -1,0 +1,1 @@
+derivation { name = "fixed-1"; system = "x86_64-linux"; builder = "/bin/sh"; outputHash = "e7c22b994c59d9cf2b48e549b1e24666636045930d3da7c1acb299d1c3b7f931f94aae41edda2c2b207a36e10f8bcb8d45223e54878f5b316e7ce3b6bc019629"; outputHashAlgo = "sha512"; outputHashMode = "flat"; }

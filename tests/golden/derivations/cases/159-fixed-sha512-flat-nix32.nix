@@ -1,0 +1,1 @@
+derivation { name = "fixed-1"; system = "x86_64-linux"; builder = "/bin/sh"; outputHash = "0lrc0dwnvipqviibf7qfm1y492qvjwb1zhkcyi05cndmva1mr5gjcgrnz1x36djmk0sfg8djd2n0qv68vib2jg590mwznar9jcjphp7"; outputHashAlgo = "sha512";  }

@@ -1,0 +1,1 @@
+derivation { name = "fixed-0"; system = "x86_64-linux"; builder = "/bin/sh"; outputHash = "CF83E1357EEFB8BDF1542850D66D8007D620E4050B5715DC83F4A921D36CE9CE47D0D13C5D85F2B0FF8318D2877EEC2F63B931BD47417A81A538327AF927DA3E"; outputHashAlgo = "sha512"; outputHashMode = "recursive"; }

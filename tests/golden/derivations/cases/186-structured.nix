@@ -1,0 +1,1 @@
+derivation { name = "sa"; system = "x86_64-linux"; builder = "/bin/sh"; __structuredAttrs = true; args = [ "-c" "x" ]; a = "1"; }

@@ -1,0 +1,1 @@
+let dep = derivation { name = "dep"; system = "x86_64-linux"; builder = "/bin/sh";  }; in derivation { name = "sa"; system = "x86_64-linux"; builder = "/bin/sh"; __structuredAttrs = true; d = dep; l = [ dep "${dep}/bin" ]; p = dep.drvPath; }

@@ -1,0 +1,1 @@
+let mk = name: extra: derivation ({ inherit name; system = "x86_64-linux"; builder = "/bin/sh"; } // extra); a = mk "a" { }; b = mk "b" { dep = a; }; c = mk "c" { dep = a; }; in mk "d" { x = b; y = c; }

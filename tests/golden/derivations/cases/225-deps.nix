@@ -1,0 +1,1 @@
+let mk = name: extra: derivation ({ inherit name; system = "x86_64-linux"; builder = "/bin/sh"; } // extra); fo1 = mk "fo" { outputHash = "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="; how = "1"; }; fo2 = mk "fo" { outputHash = "sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="; how = "2"; }; in mk "b" { x = fo1; y = fo2; }

@@ -1,0 +1,1 @@
+builtins.toFile "nl" "a\nb\n"

@@ -1,0 +1,1 @@
+builtins.toFile "x.sh" "#!/bin/sh"

@@ -1,0 +1,1 @@
+builtins.toFile "r" "${../fixtures/hello.txt}"

@@ -1,0 +1,1 @@
+[ "${../fixtures/tree}" "${../fixtures/tree}" ]

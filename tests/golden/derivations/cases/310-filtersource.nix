@@ -1,0 +1,1 @@
+builtins.filterSource (p: t: !(builtins.elem (baseNameOf p) [ "sub" "b.nix" ])) ../fixtures/tree

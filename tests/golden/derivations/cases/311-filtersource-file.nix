@@ -1,0 +1,1 @@
+builtins.filterSource (p: t: true) ../fixtures/hello.txt

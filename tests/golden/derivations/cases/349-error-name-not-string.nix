@@ -1,0 +1,1 @@
+derivation { name = 1; builder = "b"; system = "s"; }

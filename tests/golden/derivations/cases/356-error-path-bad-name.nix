@@ -1,0 +1,1 @@
+builtins.path { path = ../fixtures/hello.txt; name = "a b"; }

@@ -1,0 +1,1 @@
+builtins.filterSource (p: t: throw "no") ../fixtures/tree
