@@ -2,6 +2,8 @@
 
 pub mod check;
 pub mod eval;
+mod eval_input;
+pub mod instantiate;
 pub mod parse;
 pub mod repl;
 mod source_file;

@@ -1,0 +1,264 @@
+//! What `tvix eval` and `tvix instantiate` share with `nix-instantiate`:
+//! the flags naming the expression and its arguments, reading it, the
+//! evaluator settings, auto-calling with `--arg`/`--argstr`, `-A` paths,
+//! and the big-stack thread evaluation runs on.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Args;
+use tvix_eval::{EvalError, EvalResult, Evaluator, Settings, value::Value};
+
+use super::source_file::{SourceOrigin, absolute};
+
+/// The flags naming what to evaluate and how, as `nix-instantiate` takes them.
+#[derive(Debug, Args)]
+pub struct EvalInputArgs {
+    /// The file to evaluate (default `./default.nix`); `-` reads standard input.
+    #[arg(value_name = "FILE", conflicts_with = "expr")]
+    pub file: Option<PathBuf>,
+
+    /// Evaluate this expression instead of a file.
+    #[arg(short = 'E', long = "expr", value_name = "EXPR")]
+    pub expr: Option<String>,
+
+    /// Pass `NAME = EXPR` to the function the file evaluates to.
+    #[arg(long = "arg", num_args = 2, value_names = ["NAME", "EXPR"], action = clap::ArgAction::Append)]
+    pub arg: Vec<String>,
+
+    /// Pass `NAME = "VALUE"` to the function the file evaluates to.
+    #[arg(long = "argstr", num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append)]
+    pub argstr: Vec<String>,
+
+    /// Select this attribute path from the result.
+    #[arg(short = 'A', long = "attr", value_name = "PATH")]
+    pub attr: Vec<String>,
+
+    /// Add a search path entry (`DIR` or `PREFIX=DIR`) before `NIX_PATH`.
+    #[arg(short = 'I', value_name = "PATH")]
+    pub include: Vec<String>,
+
+    /// Show "while evaluating …" traces in errors (the default).
+    #[arg(long, overrides_with = "no_show_trace")]
+    pub show_trace: bool,
+
+    /// Leave the trace out of errors.
+    #[arg(long)]
+    pub no_show_trace: bool,
+
+    /// Maximum depth of nested function calls.
+    #[arg(long, value_name = "N", default_value_t = 10000)]
+    pub max_call_depth: usize,
+
+    /// Accepted for compatibility: evaluation is always impure.
+    #[arg(long)]
+    pub impure: bool,
+
+    /// Enable experimental features (e.g. `parse-toml-timestamps`).
+    #[arg(long, value_name = "FEATURE")]
+    pub extra_experimental_features: Vec<String>,
+
+    /// Lint level for path literals without `./` (`ignore`, `warn`, `fatal`).
+    #[arg(long, value_name = "LEVEL")]
+    pub lint_short_path_literals: Option<String>,
+
+    /// Lint level for absolute path literals.
+    #[arg(long, value_name = "LEVEL")]
+    pub lint_absolute_path_literals: Option<String>,
+
+    /// Lint level for URL literals.
+    #[arg(long, value_name = "LEVEL")]
+    pub lint_url_literals: Option<String>,
+}
+
+/// The expression to evaluate, read.
+pub struct Source {
+    /// The text.
+    pub text: String,
+    /// Its name in messages (`«string»`, `«stdin»`, the file's path).
+    pub name: String,
+    /// The directory relative paths in it are resolved against.
+    pub base_dir: PathBuf,
+}
+
+impl EvalInputArgs {
+    /// Reads the expression: `-E`, standard input or a file (a directory
+    /// means its `default.nix`).
+    pub fn read_source(&self, cwd: &Path) -> anyhow::Result<Source> {
+        if let Some(expr) = &self.expr {
+            return Ok(Source {
+                text: expr.clone(),
+                name: "«string»".to_owned(),
+                base_dir: cwd.to_owned(),
+            });
+        }
+        let file = self
+            .file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("default.nix"));
+        match SourceOrigin::from_arg(&file) {
+            SourceOrigin::Stdin => Ok(Source {
+                text: String::from_utf8_lossy(&SourceOrigin::Stdin.read()?).into_owned(),
+                name: "«stdin»".to_owned(),
+                base_dir: cwd.to_owned(),
+            }),
+            origin @ SourceOrigin::File(_) => {
+                let mut path = absolute(cwd, &file);
+                if path.is_dir() {
+                    path.push("default.nix");
+                }
+                let bytes = SourceOrigin::File(path.clone())
+                    .read()
+                    .or_else(|_| origin.read())?;
+                let dir = path
+                    .parent()
+                    .map_or_else(|| PathBuf::from("/"), Path::to_owned);
+                Ok(Source {
+                    text: String::from_utf8_lossy(&bytes).into_owned(),
+                    name: path.display().to_string(),
+                    base_dir: dir,
+                })
+            }
+        }
+    }
+
+    /// The evaluator settings these flags and the environment (`NIX_PATH`,
+    /// `HOME`) ask for.
+    pub fn settings(&self, cwd: &Path) -> anyhow::Result<Settings> {
+        let mut search_path = Vec::new();
+        let nix_path = std::env::var("NIX_PATH").unwrap_or_default();
+        for entry in self
+            .include
+            .iter()
+            .map(String::as_str)
+            .chain(nix_path.split(':').filter(|s| !s.is_empty()))
+        {
+            let (prefix, dir) = entry.split_once('=').unwrap_or(("", entry));
+            let dir = if dir.contains("://") {
+                dir.to_owned()
+            } else {
+                absolute(cwd, Path::new(dir)).display().to_string()
+            };
+            search_path.push((prefix.to_owned(), dir));
+        }
+        Ok(Settings {
+            search_path,
+            max_call_depth: self.max_call_depth,
+            home: std::env::var("HOME").ok(),
+            experimental_features: self.extra_experimental_features.clone(),
+            lints: tvix_eval::lint::Lints {
+                short_path_literals: lint_level(&self.lint_short_path_literals)?,
+                absolute_path_literals: lint_level(&self.lint_absolute_path_literals)?,
+                url_literals: lint_level(&self.lint_url_literals)?,
+            },
+            ..Settings::default()
+        })
+    }
+
+    /// Whether errors show their trace.
+    pub fn show_trace(&self) -> bool {
+        !self.no_show_trace
+    }
+}
+
+/// Runs `job` on a thread with the stack evaluation needs.
+pub fn on_eval_thread<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    std::thread::Builder::new()
+        .name("tvix-eval".into())
+        .stack_size(tvix_eval::EVAL_STACK)
+        .spawn(job)
+        .context("cannot start the evaluation thread")?
+        .join()
+        .map_err(|_| anyhow::anyhow!("the evaluation thread panicked"))
+}
+
+/// Calls a function taking a set with the `--arg`/`--argstr` values, as
+/// `nix-instantiate` does.
+pub fn auto_call(
+    ev: &mut Evaluator,
+    v: Value,
+    args: &EvalInputArgs,
+    cwd: &str,
+) -> EvalResult<Value> {
+    let v = ev.force(&v)?;
+    let Value::Lambda(c) = &v else { return Ok(v) };
+    if c.lambda.formals.is_none() {
+        return Ok(v);
+    }
+    let mut pairs: Vec<(String, Value)> = Vec::new();
+    for pair in args.arg.chunks(2) {
+        if let [n, e] = pair {
+            let value = ev.eval_source("«string»", e, cwd)?;
+            pairs.push((n.clone(), value));
+        }
+    }
+    for pair in args.argstr.chunks(2) {
+        if let [n, s] = pair {
+            pairs.push((n.clone(), Value::str(s)));
+        }
+    }
+    let formals = c.lambda.formals.as_ref().map(|f| &f.entries);
+    let mut entries = Vec::new();
+    for (n, value) in pairs {
+        let wanted = formals.is_none_or(|f| f.iter().any(|x| x.name.as_str() == n))
+            || c.lambda.formals.as_ref().is_some_and(|f| f.ellipsis);
+        if wanted {
+            entries.push(tvix_eval::value::Attr {
+                name: tvix_eval::value::Symbol::new(&n),
+                value,
+                pos: tvix_eval::pos::Pos::NONE,
+            });
+        }
+    }
+    let set = Value::Attrs(std::rc::Rc::new(tvix_eval::value::AttrSet::from_unsorted(
+        entries,
+    )));
+    ev.call(v.clone(), set, tvix_eval::pos::Pos::NONE)
+}
+
+/// `-A a.b.0`: attribute names and list indices.
+pub fn select_path(ev: &mut Evaluator, mut v: Value, path: &str) -> EvalResult<Value> {
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        v = ev.force(&v)?;
+        v = select_one(&v, part, path)?;
+    }
+    ev.force(&v)
+}
+
+/// One step of an attribute path on a forced value.
+pub fn select_one(v: &Value, part: &str, path: &str) -> EvalResult<Value> {
+    match (v, part.parse::<usize>()) {
+        (Value::List(l), Ok(i)) => l.get(i).cloned().ok_or_else(|| {
+            EvalError::eval(
+                format!("list index {i} in selection path '{path}' is out of range"),
+                tvix_eval::pos::Pos::NONE,
+            )
+        }),
+        (Value::Attrs(a), _) => a.get(part).map(|x| x.value.clone()).ok_or_else(|| {
+            EvalError::eval(
+                format!("attribute '{part}' in selection path '{path}' not found"),
+                tvix_eval::pos::Pos::NONE,
+            )
+        }),
+        (other, _) => Err(EvalError::eval(
+            format!(
+                "the expression selected by the selection path '{path}' should be a set but is {}",
+                other.type_of()
+            ),
+            tvix_eval::pos::Pos::NONE,
+        )),
+    }
+}
+
+/// A `--lint-*` level; anything but `ignore`, `warn` or `fatal` is a usage
+/// error.
+fn lint_level(arg: &Option<String>) -> anyhow::Result<tvix_eval::lint::LintLevel> {
+    match arg {
+        None => Ok(tvix_eval::lint::LintLevel::Ignore),
+        Some(s) => tvix_eval::lint::LintLevel::parse(s).ok_or_else(|| {
+            anyhow::anyhow!("invalid lint level '{s}' (expected ignore, warn or fatal)")
+        }),
+    }
+}
