@@ -156,6 +156,8 @@ fn derivations_match_cpp_nix() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 300, "only {} cases", cases.len());
+    // Git keeps no empty directories; the fixture tree has one.
+    std::fs::create_dir_all(dir.join("fixtures/tree/empty-dir")).unwrap();
 
     // Evaluation needs a big stack.
     let failures = std::thread::Builder::new()
