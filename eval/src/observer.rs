@@ -8,9 +8,10 @@
 //!   Enter and leave nest properly (a leave for every enter, even when the
 //!   node fails), so they form a tree.
 //! - [`Observer::call`] / [`Observer::call_return`]: applying a Nix
-//!   function (a lambda, also through `__functor`) with the call site;
-//!   builtins are not reported as calls (their work shows as the
-//!   expressions and thunks they force).
+//!   function (a lambda, also through `__functor`) with the call site.
+//! - [`Observer::builtin_call`] / [`Observer::builtin_return`]: a builtin
+//!   runs, once all its arguments are there (partial applications are not
+//!   calls).
 //! - [`Observer::force_thunk_start`] / [`Observer::force_thunk_end`]: a
 //!   suspended value starts and ends being computed — lazily, possibly far
 //!   from where it was defined. Already computed thunks are not reported.
@@ -45,13 +46,17 @@
 //! [`Scope`] gives a node's frames and their slots; [`peek`] tells an
 //! evaluated value from a suspended thunk, one under evaluation (the
 //! `«potential infinite recursion»` case) or a failed one, without
-//! forcing anything. Names of slots come from the node that made the
-//! frame: a lambda's formals and argument (its [`CallEvent`]), a `let` or
-//! `rec` set's sorted attributes (its `IrKind::Let`/`IrKind::Attrs` node,
-//! seen in `enter_expr`). While a callback runs the observer is detached,
-//! so the [`DebugContext`] can force values and evaluate expressions (a
-//! conditional breakpoint, a watch) without triggering hooks — breakpoints
-//! are suspended during such nested evaluations.
+//! forcing anything. Names of slots come from lowering: once an observer
+//! has been attached, lowering records every node's static scope chain
+//! ([`DebugContext::frame_names`]: one [`FrameNames`] per frame, matching
+//! [`Scope::frames`] one to one), at no run-time cost per frame. While a
+//! callback runs the observer is detached, so the [`DebugContext`] can
+//! force values and evaluate expressions (a conditional breakpoint, a
+//! watch) without triggering hooks — breakpoints are suspended during such
+//! nested evaluations; [`DebugContext::evaluate_within`] and
+//! [`DebugContext::force_within`] give up after a deadline, leaving the
+//! thunks they were computing suspended (an interruption is never cached
+//! as a thunk's outcome).
 //!
 //! # Cost
 //!
@@ -60,10 +65,12 @@
 //! out-of-line cold function.
 
 use std::rc::Rc;
+use std::time::Instant;
 
-use crate::error::{EvalError, EvalResult};
+use crate::error::{ErrorKind, EvalError, EvalResult};
 use crate::eval::Evaluator;
 use crate::lower::Ir;
+pub use crate::lower::{FrameKind, FrameNames};
 use crate::pos::{Pos, Sources};
 use crate::value::{Closure, Env, Thunk, ThunkState, Value};
 
@@ -79,6 +86,11 @@ pub enum DebugControl {
 
 /// The message of the error a [`DebugControl::Stop`] raises.
 pub const STOPPED: &str = "evaluation stopped by the debugger";
+
+/// Whether `e` is the error a [`DebugControl::Stop`] raised.
+pub fn is_stop(e: &EvalError) -> bool {
+    e.kind == ErrorKind::Eval && !e.pos.is_some() && e.message == STOPPED
+}
 
 /// The frames visible from a node: innermost first, up to the global one.
 #[derive(Clone, Copy)]
@@ -142,8 +154,9 @@ pub fn peek(v: &Value) -> Peek {
 
 /// A node about to be evaluated.
 pub struct ExprEvent<'a> {
-    /// The node (its kind tells what frame it makes, if any).
-    pub ir: &'a Ir,
+    /// The node (its kind tells what frame it makes, if any); shared, so
+    /// that an observer may keep it while the node is open.
+    pub ir: &'a Rc<Ir>,
     /// Its position.
     pub pos: Pos,
     /// The scope it is evaluated in.
@@ -226,6 +239,20 @@ pub struct ErrorEvent<'a> {
     pub depth: usize,
 }
 
+/// A builtin running (all its arguments given) or returned.
+pub struct BuiltinEvent<'a> {
+    /// Its name in `builtins`.
+    pub name: &'static str,
+    /// Its arguments, unforced.
+    pub args: &'a [Value],
+    /// The call site (`Pos::NONE` for calls made by builtins).
+    pub call_site: Pos,
+    /// At the return: its value or error; `None` at the call.
+    pub result: Option<Result<&'a Value, &'a EvalError>>,
+    /// Open nodes, calls and thunk forcings around it.
+    pub depth: usize,
+}
+
 /// `builtins.break` called.
 pub struct BreakEvent<'a> {
     /// The call site (the innermost expression being evaluated).
@@ -294,6 +321,69 @@ impl DebugContext<'_> {
     pub fn show(&self, v: &Value) -> String {
         self.ev.show(v)
     }
+
+    /// The names of the frames `ir` is evaluated in (innermost first, as
+    /// [`Scope::frames`]), for code lowered while an observer was attached.
+    pub fn frame_names(&self, ir: &Ir) -> Option<Rc<FrameNames>> {
+        self.ev.frame_names.as_ref()?.scope_of(ir).cloned()
+    }
+
+    /// The global frame's names.
+    pub fn global_names(&self) -> Option<Rc<FrameNames>> {
+        self.ev.frame_names.as_ref().map(|t| t.global().clone())
+    }
+
+    /// Like [`DebugContext::evaluate`], giving up with a [`STOPPED`] error
+    /// at `deadline`.
+    pub fn evaluate_within(
+        &mut self,
+        text: &str,
+        base_dir: &str,
+        bindings: &[(&str, Value)],
+        deadline: Instant,
+    ) -> EvalResult<Value> {
+        self.with_deadline(deadline, |ev| {
+            ev.eval_with_bindings("«debugger»", text, base_dir, bindings)
+        })
+    }
+
+    /// Like [`DebugContext::force`], giving up with a [`STOPPED`] error at
+    /// `deadline` (the value stays suspended).
+    pub fn force_within(&mut self, v: &Value, deadline: Instant) -> EvalResult<Value> {
+        self.with_deadline(deadline, |ev| ev.force(v))
+    }
+
+    /// Runs `f` with an observer that only watches the clock.
+    fn with_deadline<T>(
+        &mut self,
+        deadline: Instant,
+        f: impl FnOnce(&mut Evaluator) -> EvalResult<T>,
+    ) -> EvalResult<T> {
+        let outer = self.ev.observer.replace(Box::new(Deadline {
+            at: deadline,
+            ticks: 0,
+        }));
+        let r = f(self.ev);
+        self.ev.observer = outer;
+        r
+    }
+}
+
+/// Stops an evaluation at a deadline (the clock is read every 256 nodes).
+struct Deadline {
+    at: Instant,
+    ticks: u32,
+}
+
+impl Observer for Deadline {
+    fn enter_expr(&mut self, _: &mut DebugContext<'_>, _: &ExprEvent<'_>) -> DebugControl {
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks.is_multiple_of(256) && Instant::now() >= self.at {
+            DebugControl::Stop
+        } else {
+            DebugControl::Continue
+        }
+    }
 }
 
 /// Receives the evaluator's debug events; every method has a default that
@@ -314,6 +404,14 @@ pub trait Observer {
     }
     /// A Nix function returned (or failed).
     fn call_return(&mut self, cx: &mut DebugContext<'_>, e: &ReturnEvent<'_>) -> DebugControl {
+        DebugControl::Continue
+    }
+    /// A builtin runs.
+    fn builtin_call(&mut self, cx: &mut DebugContext<'_>, e: &BuiltinEvent<'_>) -> DebugControl {
+        DebugControl::Continue
+    }
+    /// A builtin returned (or failed).
+    fn builtin_return(&mut self, cx: &mut DebugContext<'_>, e: &BuiltinEvent<'_>) -> DebugControl {
         DebugControl::Continue
     }
     /// A thunk starts being evaluated.

@@ -232,8 +232,8 @@ mod observer {
 
     use super::{NoIO, on_big_stack};
     use crate::observer::{
-        BreakEvent, CallEvent, DebugContext, DebugControl, ErrorEvent, ExprEvent, LeaveEvent,
-        Observer, OutputEvent, Peek, ReturnEvent, ThunkEvent, peek,
+        BreakEvent, BuiltinEvent, CallEvent, DebugContext, DebugControl, ErrorEvent, ExprEvent,
+        LeaveEvent, Observer, OutputEvent, Peek, ReturnEvent, ThunkEvent, peek,
     };
     use crate::pos::Pos;
     use crate::value::Value;
@@ -339,6 +339,32 @@ mod observer {
                 e.depth,
                 format!("return {name} = {}", outcome(cx, e.result)),
             );
+            DebugControl::Continue
+        }
+        fn builtin_call(
+            &mut self,
+            cx: &mut DebugContext<'_>,
+            e: &BuiltinEvent<'_>,
+        ) -> DebugControl {
+            let args: Vec<String> = e.args.iter().map(|a| peeked(cx, a)).collect();
+            self.push(
+                e.depth,
+                format!(
+                    "builtin {} at {} args=[{}]",
+                    e.name,
+                    loc(cx, e.call_site),
+                    args.join(", ")
+                ),
+            );
+            DebugControl::Continue
+        }
+        fn builtin_return(
+            &mut self,
+            cx: &mut DebugContext<'_>,
+            e: &BuiltinEvent<'_>,
+        ) -> DebugControl {
+            let r = e.result.expect("a return has a result");
+            self.push(e.depth, format!("returned {} = {}", e.name, outcome(cx, r)));
             DebugControl::Continue
         }
         fn force_thunk_start(
@@ -448,6 +474,8 @@ mod observer {
                             enter 1:30 `* 2; in f 3` frame=[3]
                               enter 1:30 `* 2; in f 3` frame=[3]
                               leave 1:30 = «primop mul»
+                              builtin mul at 1:30 args=[3, 2]
+                              returned mul = 6
                             leave 1:30 = 6
                           return g = 6
                         leave 1:12 = 6
@@ -469,14 +497,20 @@ mod observer {
             false,
             expect![[r#"
                           force - `` («potential infinite recursion»)
+                            builtin builtins at - args=[null]
+                            returned builtins = { abort = «primop abort»; add 
                           forced - = { abort = «primop abort»; add 
-                      force 1:71 `f x) + 1` («potential infinite recursion»)
-                          call f at 1:71 arg=«thunk»
-                          return f = [ «thunk» ]
-                      forced 1:71 = [ «thunk» ]
-                      force 1:9 `builtins.trace "` («potential infinite recursion»)
+                      builtin head at 1:56 args=[«thunk»]
+                        force 1:71 `f x) + 1` («potential infinite recursion»)
+                            call f at 1:71 arg=«thunk»
+                            return f = [ «thunk» ]
+                        forced 1:71 = [ «thunk» ]
+                        force 1:9 `builtins.trace "` («potential infinite recursion»)
+                            builtin trace at 1:9 args=["forcing x", 1]
                 output Trace trace: forcing x
-                      forced 1:9 = 1
+                            returned trace = 1
+                        forced 1:9 = 1
+                      returned head = 1
                 => 2
             "#]],
         );
@@ -490,13 +524,21 @@ mod observer {
             expect![[r#"
                 force 1:3 `(builtins.tryEva` («potential infinite recursion»)
                           force - `` («potential infinite recursion»)
+                            builtin builtins at - args=[null]
+                            returned builtins = { abort = «primop abort»; add 
                           forced - = { abort = «primop abort»; add 
-                      force 1:22 `throw "caught"))` («potential infinite recursion»)
-                        error at 1:22 `caught` catchable=true inside_try_eval=true
-                      forced 1:22 = error(caught)
+                      builtin tryEval at 1:4 args=[«thunk»]
+                        force 1:22 `throw "caught"))` («potential infinite recursion»)
+                            builtin throw at 1:22 args=["caught"]
+                            error at 1:22 `caught` catchable=true inside_try_eval=true
+                            returned throw = error(caught)
+                        forced 1:22 = error(caught)
+                      returned tryEval = { success = false; value = fal
                 forced 1:3 = false
                 force 1:48 `throw "uncaught"` («potential infinite recursion»)
-                  error at 1:48 `uncaught` catchable=true inside_try_eval=false
+                    builtin throw at 1:48 args=["uncaught"]
+                    error at 1:48 `uncaught` catchable=true inside_try_eval=false
+                    returned throw = error(uncaught)
                 forced 1:48 = error(uncaught)
                 => error: uncaught
             "#]],
@@ -510,10 +552,16 @@ mod observer {
             false,
             expect![[r#"
                         force - `` («potential infinite recursion»)
+                          builtin builtins at - args=[null]
+                          returned builtins = { abort = «primop abort»; add 
                         forced - = { abort = «primop abort»; add 
-                    force 1:20 `abort "no")).suc` («potential infinite recursion»)
-                      error at 1:20 `evaluation aborted with the following error message: 'no'` catchable=false inside_try_eval=true
-                    forced 1:20 = error(evaluation aborted with the following error message: 'no')
+                    builtin tryEval at 1:2 args=[«thunk»]
+                      force 1:20 `abort "no")).suc` («potential infinite recursion»)
+                          builtin abort at 1:20 args=["no"]
+                          error at 1:20 `evaluation aborted with the following error message: 'no'` catchable=false inside_try_eval=true
+                          returned abort = error(evaluation aborted with the following error message: 'no')
+                      forced 1:20 = error(evaluation aborted with the following error message: 'no')
+                    returned tryEval = error(evaluation aborted with the following error message: 'no')
                 => error: evaluation aborted with the following error message: 'no'
             "#]],
         );
@@ -525,11 +573,15 @@ mod observer {
             "builtins.break (1 + 1) + 1",
             false,
             expect![[r#"
-                    force - `` («potential infinite recursion»)
-                    forced - = { abort = «primop abort»; add 
-                break at 1:1 value=«thunk» (v == 2: true)
-            => 3
-        "#]],
+                        force - `` («potential infinite recursion»)
+                          builtin builtins at - args=[null]
+                          returned builtins = { abort = «primop abort»; add 
+                        forced - = { abort = «primop abort»; add 
+                    builtin break at 1:1 args=[«thunk»]
+                      break at 1:1 value=«thunk» (v == 2: true)
+                    returned break = 2
+                => 3
+            "#]],
         );
     }
 
@@ -537,8 +589,12 @@ mod observer {
     fn break_can_stop_the_evaluation() {
         expect![[r#"
                     force - `` («potential infinite recursion»)
+                      builtin builtins at - args=[null]
+                      returned builtins = { abort = «primop abort»; add 
                     forced - = { abort = «primop abort»; add 
-                break at 1:1 value=2 (v == 2: true)
+                builtin break at 1:1 args=[2]
+                  break at 1:1 value=2 (v == 2: true)
+                returned break = error(evaluation stopped by the debugger)
             => error: evaluation stopped by the debugger
         "#]]
         .assert_eq(&record("builtins.break 2 + 1", false, true));
@@ -551,16 +607,128 @@ mod observer {
             false,
             expect![[r#"
                       force - `` («potential infinite recursion»)
+                        builtin builtins at - args=[null]
+                        returned builtins = { abort = «primop abort»; add 
                       forced - = { abort = «primop abort»; add 
-                  force 1:16 `{ a = 1; } (buil` («potential infinite recursion»)
-                  forced 1:16 = { a = 1; }
+                  builtin trace at 1:1 args=[«thunk», «thunk»]
+                    force 1:16 `{ a = 1; } (buil` («potential infinite recursion»)
+                    forced 1:16 = { a = 1; }
                 output Trace trace: { a = 1; }
-                  force 1:28 `builtins.warn "c` («potential infinite recursion»)
+                    force 1:28 `builtins.warn "c` («potential infinite recursion»)
+                        builtin warn at 1:28 args=["careful", 3]
                 output Warning evaluation warning: careful
-                  forced 1:28 = 3
+                        returned warn = 3
+                    forced 1:28 = 3
+                  returned trace = 3
                 => 3
             "#]],
         );
+    }
+
+    /// Names every frame of the scope each `x` is evaluated in, from the
+    /// table lowering recorded.
+    struct Names {
+        log: Rc<RefCell<Vec<String>>>,
+    }
+
+    impl Observer for Names {
+        fn enter_expr(&mut self, cx: &mut DebugContext<'_>, e: &ExprEvent<'_>) -> DebugControl {
+            if !matches!(&e.ir.kind, crate::lower::IrKind::Var { name, .. } if name.as_str() == "x")
+            {
+                return DebugControl::Continue;
+            }
+            let Some(names) = cx.frame_names(e.ir) else {
+                self.log.borrow_mut().push("no names".into());
+                return DebugControl::Continue;
+            };
+            let frames: Vec<String> = names
+                .chain()
+                .zip(e.scope.frames())
+                .filter(|(f, _)| f.kind != crate::observer::FrameKind::Global)
+                .map(|(f, env)| {
+                    let slots = env.slots.borrow();
+                    let vars: Vec<String> = f
+                        .names
+                        .iter()
+                        .zip(slots.iter())
+                        .map(|(n, v)| format!("{}={}", n.as_str(), peeked(cx, v)))
+                        .collect();
+                    format!("{:?}[{}]", f.kind, vars.join(" "))
+                })
+                .collect();
+            let global = names.chain().last().map(|g| g.kind);
+            self.log
+                .borrow_mut()
+                .push(format!("{} then {global:?}", frames.join(" ")));
+            DebugControl::Continue
+        }
+    }
+
+    #[test]
+    fn frame_names_match_frames() {
+        let out = on_big_stack(|| {
+            let log = Rc::new(RefCell::new(Vec::new()));
+            let mut ev = Evaluator::new(Box::new(NoIO), Settings::default());
+            ev.set_observer(Box::new(Names { log: log.clone() }));
+            let src = "let a = 1; f = { x, y ? 2, ... }@args: with { w = 3; }; rec { r = x + w + z; inherit (args) z; }; in (f { x = a; z = 4; }).r";
+            let v = ev.eval_source("«string»", src, "/").unwrap();
+            let v = ev.force_deep(&v).unwrap();
+            let mut out = log.borrow().join("\n");
+            out.push_str(&format!("\n=> {}", print::print_value(&v)));
+            out
+        });
+        expect![[r#"
+            Rec[r=«potential infinite recursion» z=«thunk»] With[with=«thunk»] Lambda[x=1 y=2 args={ x = 1; z = 4; }] Let[a=1 f=«lambda @ «string»:1:16»] then Some(Global)
+            => 8"#]].assert_eq(&out);
+    }
+
+    #[test]
+    fn deadlines_interrupt_without_poisoning_thunks() {
+        struct Watch {
+            log: Rc<RefCell<Vec<String>>>,
+        }
+        impl Observer for Watch {
+            fn breakpoint(
+                &mut self,
+                cx: &mut DebugContext<'_>,
+                e: &BreakEvent<'_>,
+            ) -> DebugControl {
+                let past = std::time::Instant::now();
+                let r = cx.force_within(e.value, past);
+                let msg = match r {
+                    Ok(v) => cx.show(&v),
+                    Err(e) => format!(
+                        "error({}, stop={})",
+                        e.message,
+                        crate::observer::is_stop(&e)
+                    ),
+                };
+                self.log
+                    .borrow_mut()
+                    .push(format!("{msg} now {}", peeked(cx, e.value)));
+                let r = cx.evaluate_within("let l = n: l (n + 1); in l 0", "/", &[], past);
+                self.log.borrow_mut().push(format!(
+                    "loop: {}",
+                    r.err().map(|e| e.message).unwrap_or_default()
+                ));
+                DebugControl::Continue
+            }
+        }
+        let out = on_big_stack(|| {
+            let log = Rc::new(RefCell::new(Vec::new()));
+            let mut ev = Evaluator::new(Box::new(NoIO), Settings::default());
+            ev.set_observer(Box::new(Watch { log: log.clone() }));
+            let src = "let big = builtins.foldl' (a: b: a + b) 0 (builtins.genList (x: x) 1000); in builtins.break big";
+            let v = ev.eval_source("«string»", src, "/").unwrap();
+            let mut out = log.borrow().join("\n");
+            out.push_str(&format!("\n=> {}", print::print_value(&v)));
+            out
+        });
+        expect![[r#"
+            error(evaluation stopped by the debugger, stop=true) now «thunk»
+            loop: evaluation stopped by the debugger
+            => 499500"#]]
+        .assert_eq(&out);
     }
 
     #[test]

@@ -132,7 +132,21 @@ impl Evaluator {
         }
     }
 
+    #[inline]
     fn call_primop(
+        &mut self,
+        op: &'static crate::builtins::PrimOp,
+        args: &[Value],
+        pos: Pos,
+    ) -> EvalResult<Value> {
+        if self.observer.is_some() {
+            return self.call_primop_observed(op, args, pos);
+        }
+        self.run_primop(op, args, pos)
+    }
+
+    /// Runs a saturated builtin, adding its trace frame to errors.
+    pub(super) fn run_primop(
         &mut self,
         op: &'static crate::builtins::PrimOp,
         args: &[Value],

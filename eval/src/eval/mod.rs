@@ -96,6 +96,9 @@ pub struct Evaluator {
     pub(crate) obs_last_error: (usize, Pos, usize),
     /// Position of the innermost observed node being evaluated.
     pub(crate) obs_pos: Pos,
+    /// Frame names of the code lowered since an observer was first
+    /// attached (for a debugger's scopes view).
+    pub(crate) frame_names: Option<lower::NameTable>,
 }
 
 impl Evaluator {
@@ -120,6 +123,7 @@ impl Evaluator {
             obs_depth: 0,
             obs_last_error: (0, Pos::NONE, 0),
             obs_pos: Pos::NONE,
+            frame_names: None,
         };
         crate::builtins::install(&mut ev);
         ev
@@ -248,7 +252,7 @@ impl Evaluator {
             self.diagnostic(warning.trim_end_matches('\n'));
         }
         Ok((
-            lower::lower_in_scope(&expr, file, &self.globals, scope),
+            lower::lower_recording(&expr, file, &self.globals, scope, self.frame_names.as_mut()),
             file,
         ))
     }
@@ -355,9 +359,8 @@ impl Evaluator {
             ThunkState::Apply(f, arg, pos) => self.call(f.clone(), arg.clone(), *pos),
             _ => unreachable!("only suspended states are taken out"),
         };
-        match result {
+        match result.and_then(|v| self.force(&v)) {
             Ok(v) => {
-                let v = self.force(&v)?;
                 if registry::may_close_cycle(&v) {
                     self.registry.thunk(t);
                 }
@@ -365,8 +368,15 @@ impl Evaluator {
                 Ok(v)
             }
             Err(e) => {
-                drop(state);
-                *t.0.borrow_mut() = ThunkState::Failed(e.clone());
+                // A debugger's interruption is no outcome of the thunk: it
+                // stays suspended, to be computed again when next forced.
+                let outcome = if crate::observer::is_stop(&e) {
+                    state
+                } else {
+                    drop(state);
+                    ThunkState::Failed(e.clone())
+                };
+                *t.0.borrow_mut() = outcome;
                 Err(e)
             }
         }

@@ -7,8 +7,8 @@ use super::Evaluator;
 use crate::error::{EvalError, EvalResult};
 use crate::lower::Ir;
 use crate::observer::{
-    BreakEvent, CallEvent, DebugContext, DebugControl, ErrorEvent, ExprEvent, LeaveEvent, Observer,
-    OutputEvent, OutputKind, ReturnEvent, STOPPED, Scope, ThunkEvent,
+    BreakEvent, BuiltinEvent, CallEvent, DebugContext, DebugControl, ErrorEvent, ExprEvent,
+    LeaveEvent, Observer, OutputEvent, OutputKind, ReturnEvent, STOPPED, Scope, ThunkEvent,
 };
 use crate::pos::Pos;
 use crate::value::{Closure, Env, Thunk, ThunkState, Value};
@@ -21,7 +21,11 @@ fn fingerprint(e: &EvalError) -> (usize, Pos, usize) {
 
 impl Evaluator {
     /// Attaches `observer` (replacing and returning the previous one).
+    /// From now on lowering records frame names for it.
     pub fn set_observer(&mut self, observer: Box<dyn Observer>) -> Option<Box<dyn Observer>> {
+        if self.frame_names.is_none() {
+            self.frame_names = Some(crate::lower::NameTable::new(&self.globals));
+        }
         self.observer.replace(observer)
     }
 
@@ -191,7 +195,8 @@ impl Evaluator {
             )
         });
         if let Err(e) = started {
-            *t.0.borrow_mut() = ThunkState::Failed(e.clone());
+            // Stopped before it began: it stays suspended.
+            *t.0.borrow_mut() = state;
             return Err(e);
         }
         self.obs_depth += 1;
@@ -204,6 +209,49 @@ impl Evaluator {
                     thunk: t,
                     pos,
                     scope: env.as_ref().map(Scope::new),
+                    result: Some(r.as_ref().map_err(|e| &**e)),
+                    depth,
+                },
+            )
+        })?;
+        r
+    }
+
+    /// A saturated builtin with an observer attached.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn call_primop_observed(
+        &mut self,
+        op: &'static crate::builtins::PrimOp,
+        args: &[Value],
+        pos: Pos,
+    ) -> EvalResult<Value> {
+        let depth = self.obs_depth;
+        self.notify(|o, cx| {
+            o.builtin_call(
+                cx,
+                &BuiltinEvent {
+                    name: op.name,
+                    args,
+                    call_site: pos,
+                    result: None,
+                    depth,
+                },
+            )
+        })?;
+        self.obs_depth += 1;
+        let r = self.run_primop(op, args, pos);
+        self.obs_depth -= 1;
+        if let Err(e) = &r {
+            self.observe_error(e, if pos.is_some() { pos } else { self.obs_pos });
+        }
+        self.notify(|o, cx| {
+            o.builtin_return(
+                cx,
+                &BuiltinEvent {
+                    name: op.name,
+                    args,
+                    call_site: pos,
                     result: Some(r.as_ref().map_err(|e| &**e)),
                     depth,
                 },

@@ -7,6 +7,7 @@
 //! static too, so — as in C++ Nix — a global is never shadowed by `with`.
 
 mod ir;
+mod names;
 
 use std::rc::Rc;
 
@@ -15,6 +16,7 @@ use tvix_syntax::TextSize;
 use tvix_syntax::exact::{self, AttrKind, AttrName, Expr};
 
 pub use ir::{AttrIr, AttrKey, AttrScope, AttrsIr, DynAttrIr, Formal, Formals, Ir, IrKind, Lambda};
+pub use names::{FrameKind, FrameNames, NameTable};
 
 use crate::pos::{FileId, Pos};
 use crate::value::{NixString, Symbol, Value};
@@ -37,6 +39,8 @@ pub struct Lowerer<'g> {
     globals: &'g Globals,
     scopes: Vec<Scope>,
     symbols: FxHashMap<String, Symbol>,
+    /// Frame names recorded for debuggers, when asked for.
+    names: Option<names::Recorder<'g>>,
 }
 
 /// Lowers `expr` from `file`, whose top level runs directly in the global
@@ -48,11 +52,24 @@ pub fn lower(expr: &Expr, file: FileId, globals: &Globals) -> Rc<Ir> {
 /// Lowers `expr` with one extra frame between it and the global frame,
 /// binding `names` in order (`scopedImport`'s scope).
 pub fn lower_in_scope(expr: &Expr, file: FileId, globals: &Globals, names: &[Symbol]) -> Rc<Ir> {
+    lower_recording(expr, file, globals, names, None)
+}
+
+/// Like [`lower_in_scope`], recording every node's frame names in `table`
+/// when one is given (for a debugger's scopes view).
+pub fn lower_recording(
+    expr: &Expr,
+    file: FileId,
+    globals: &Globals,
+    names: &[Symbol],
+    table: Option<&mut NameTable>,
+) -> Rc<Ir> {
     let mut l = Lowerer {
         file,
         globals,
         scopes: Vec::new(),
         symbols: FxHashMap::default(),
+        names: table.map(names::Recorder::new),
     };
     if !names.is_empty() {
         let scope = names
@@ -60,9 +77,13 @@ pub fn lower_in_scope(expr: &Expr, file: FileId, globals: &Globals, names: &[Sym
             .enumerate()
             .map(|(i, n)| (n.clone(), i as u32))
             .collect();
-        l.scopes.push(Scope::Static(scope));
+        l.push_scope(Scope::Static(scope), FrameKind::Bindings);
     }
-    l.expr(expr)
+    let root = l.expr(expr);
+    if let Some(r) = &mut l.names {
+        r.table.keep_root(&root);
+    }
+    root
 }
 
 impl Lowerer<'_> {
@@ -82,11 +103,44 @@ impl Lowerer<'_> {
         sym
     }
 
-    fn node(&self, p: TextSize, kind: IrKind) -> Rc<Ir> {
-        Rc::new(Ir {
+    fn node(&mut self, p: TextSize, kind: IrKind) -> Rc<Ir> {
+        let ir = Rc::new(Ir {
             pos: self.pos(p),
             kind,
-        })
+        });
+        if let Some(r) = &mut self.names {
+            r.record(&ir);
+        }
+        ir
+    }
+
+    /// Opens a scope (and, when recording, its frame's names).
+    fn push_scope(&mut self, scope: Scope, kind: FrameKind) {
+        if let Some(r) = &mut self.names {
+            let names = match &scope {
+                Scope::Static(map) => {
+                    let mut names = vec![Symbol::new(""); map.len()];
+                    for (n, &slot) in map {
+                        if let Some(x) = names.get_mut(slot as usize) {
+                            *x = n.clone();
+                        }
+                    }
+                    names
+                }
+                Scope::With => vec![Symbol::new("with")],
+                Scope::Hidden => Vec::new(),
+            };
+            r.push(kind, names);
+        }
+        self.scopes.push(scope);
+    }
+
+    /// Closes the innermost scope.
+    fn pop_scope(&mut self) -> Option<Scope> {
+        if let Some(r) = &mut self.names {
+            r.pop();
+        }
+        self.scopes.pop()
     }
 
     fn var(&mut self, p: TextSize, name: &str) -> Rc<Ir> {
@@ -183,7 +237,7 @@ impl Lowerer<'_> {
                 self.node(*pos, IrKind::HasAttr { expr, path })
             }
             Expr::Attrs(attrs) => {
-                let ir = self.attrs(attrs, attrs.recursive);
+                let ir = self.attrs(attrs, attrs.recursive, FrameKind::Rec);
                 self.node(attrs.pos, IrKind::Attrs(ir))
             }
             Expr::List { pos, elems } => {
@@ -200,7 +254,7 @@ impl Lowerer<'_> {
                 self.node(*pos, IrKind::Call { fun, args })
             }
             Expr::Let { pos, attrs, body } => {
-                let ir = self.attrs(attrs, true);
+                let ir = self.attrs(attrs, true, FrameKind::Let);
                 let frames = self.push_binding_frames(&ir);
                 let body = self.expr(body);
                 self.pop_frames(frames);
@@ -208,9 +262,9 @@ impl Lowerer<'_> {
             }
             Expr::With { pos, env, body } => {
                 let env = self.expr(env);
-                self.scopes.push(Scope::With);
+                self.push_scope(Scope::With, FrameKind::With);
                 let body = self.expr(body);
-                self.scopes.pop();
+                self.pop_scope();
                 self.node(*pos, IrKind::With { env, body })
             }
             Expr::If {
@@ -275,17 +329,17 @@ impl Lowerer<'_> {
             .enumerate()
             .map(|(i, a)| (a.name.clone(), i as u32))
             .collect();
-        self.scopes.push(Scope::Static(names));
+        self.push_scope(Scope::Static(names), FrameKind::Let);
         1
     }
 
     fn pop_frames(&mut self, n: usize) {
         for _ in 0..n {
-            self.scopes.pop();
+            self.pop_scope();
         }
     }
 
-    fn attrs(&mut self, attrs: &exact::Attrs, recursive: bool) -> Rc<AttrsIr> {
+    fn attrs(&mut self, attrs: &exact::Attrs, recursive: bool, kind: FrameKind) -> Rc<AttrsIr> {
         let mut defs: Vec<(Symbol, &exact::AttrDef)> = attrs
             .attrs()
             .iter()
@@ -298,7 +352,7 @@ impl Lowerer<'_> {
                 .enumerate()
                 .map(|(i, (n, _))| (n.clone(), i as u32))
                 .collect();
-            self.scopes.push(Scope::Static(names));
+            self.push_scope(Scope::Static(names), kind);
         }
         let inherit_from = self.exprs(&attrs.inherit_from);
         let mut out = Vec::with_capacity(defs.len());
@@ -306,10 +360,10 @@ impl Lowerer<'_> {
             let (value, scope) = match def.kind {
                 AttrKind::Plain => (self.named_value(&def.value, &name), AttrScope::Own),
                 AttrKind::Inherited => {
-                    let saved = if recursive { self.scopes.pop() } else { None };
+                    let saved = if recursive { self.pop_scope() } else { None };
                     let v = self.expr(&def.value);
                     if let Some(s) = saved {
-                        self.scopes.push(s);
+                        self.push_scope(s, kind);
                     }
                     (
                         v,
@@ -321,9 +375,9 @@ impl Lowerer<'_> {
                     )
                 }
                 AttrKind::InheritedFrom => {
-                    self.scopes.push(Scope::Hidden);
+                    self.push_scope(Scope::Hidden, FrameKind::InheritFrom);
                     let v = self.expr(&def.value);
-                    self.scopes.pop();
+                    self.pop_scope();
                     (v, AttrScope::InheritFrom)
                 }
             };
@@ -344,7 +398,7 @@ impl Lowerer<'_> {
             })
             .collect();
         if recursive {
-            self.scopes.pop();
+            self.pop_scope();
         }
         Rc::new(AttrsIr {
             recursive,
@@ -381,7 +435,7 @@ impl Lowerer<'_> {
         if let Some(a) = &arg {
             names.insert(a.clone(), formal_names.len() as u32);
         }
-        self.scopes.push(Scope::Static(names));
+        self.push_scope(Scope::Static(names), FrameKind::Lambda);
         let formals = l.formals.as_ref().map(|f| Formals {
             entries: f
                 .formals
@@ -400,7 +454,7 @@ impl Lowerer<'_> {
             Some(n) => self.named_value(&l.body, n),
             None => self.expr(&l.body),
         };
-        self.scopes.pop();
+        self.pop_scope();
         Rc::new(Lambda {
             pos: self.pos(l.pos),
             name,
