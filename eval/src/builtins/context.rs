@@ -145,6 +145,47 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
             context,
         )))
     }),
+    op("addDrvOutputDependencies", 1, |ev, args, _| {
+        let s = ev.coerce_to_string_ctx(
+            &args[0],
+            Pos::NONE,
+            crate::eval::CoerceMode::Plain,
+            "while evaluating the argument passed to builtins.addDrvOutputDependencies",
+        )?;
+        let [elem] = s.context() else {
+            return Err(EvalError::eval(
+                format!(
+                    "context of string '{}' must have exactly one element, but has {}",
+                    s.to_str_lossy(),
+                    s.context().len()
+                ),
+                Pos::NONE,
+            ));
+        };
+        let deep: Rc<str> = if elem.starts_with('=') {
+            // Already a whole-closure dependency: idempotent.
+            elem.clone()
+        } else if let Some(rest) = elem.strip_prefix('!') {
+            let output = rest.split_once('!').map_or(rest, |(o, _)| o);
+            return Err(EvalError::eval(
+                format!(
+                    "`addDrvOutputDependencies` can only act on derivations, not on a derivation output such as '{output}'"
+                ),
+                Pos::NONE,
+            ));
+        } else if elem.ends_with(".drv") {
+            Rc::from(format!("={elem}").as_str())
+        } else {
+            return Err(EvalError::eval(
+                format!("path '{elem}' is not a derivation"),
+                Pos::NONE,
+            ));
+        };
+        Ok(Value::String(NixString::with_context(
+            s.as_bytes(),
+            vec![deep],
+        )))
+    }),
     op("toXML", 1, |ev, args, _| {
         let v = ev.force_deep(&args[0])?;
         let mut context = Vec::new();

@@ -33,6 +33,19 @@ pub(crate) const DERIVATION_NIX_NAME: &str = "«nix-internal»/derivation-intern
 /// lines C++ Nix's own wrapper has them, so excerpts match.
 pub(crate) const DERIVATION_NIX: &str = include_str!("derivation.nix");
 
+/// `<nix/fetchurl.nix>`: C++ Nix's built-in fetchurl, a fixed-output
+/// derivation with the builder `builtin:fetchurl`.
+const FETCHURL_NIX: &str = include_str!("fetchurl.nix");
+
+/// The text of a file of C++ Nix's `corepkgs` (`<nix/…>`, which `findFile`
+/// resolves to `/__corepkgs__/…` when no search-path entry has it).
+pub(crate) fn corepkg(path: &str) -> Option<&'static str> {
+    match path {
+        "/__corepkgs__/fetchurl.nix" => Some(FETCHURL_NIX),
+        _ => None,
+    }
+}
+
 pub(crate) static PRIMOPS: &[PrimOp] = &[op("derivationStrict", 1, |ev, args, _| {
     derivation_strict(ev, &args[0])
 })];

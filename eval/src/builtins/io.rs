@@ -50,10 +50,13 @@ impl Evaluator {
         {
             return Ok(v.clone());
         }
-        let bytes = self
-            .io
-            .read_file(&path)
-            .map_err(|_| EvalError::eval(format!("path '{path}' does not exist"), pos))?;
+        let bytes = match super::derivation::corepkg(&path) {
+            Some(text) => text.as_bytes().to_vec(),
+            None => self
+                .io
+                .read_file(&path)
+                .map_err(|_| EvalError::eval(format!("path '{path}' does not exist"), pos))?,
+        };
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let dir = match path.rfind('/') {
             Some(0) | None => "/".to_string(),

@@ -21,6 +21,20 @@ fn add_path(
     recursive: bool,
     expected: Option<String>,
 ) -> EvalResult<Value> {
+    add_path_inner(ev, path, name, filter, recursive, expected).map_err(crate::eval::frame_with(
+        || format!("while adding path '{path}'"),
+        Pos::NONE,
+    ))
+}
+
+fn add_path_inner(
+    ev: &mut Evaluator,
+    path: &str,
+    name: &str,
+    filter: Option<Value>,
+    recursive: bool,
+    expected: Option<String>,
+) -> EvalResult<Value> {
     let io = ev.io.clone();
     if !io.path_exists(path) {
         return Err(EvalError::eval(

@@ -145,16 +145,17 @@ impl Evaluator {
 
     /// Interpolating a path "copies" it to the store: its store path is
     /// computed (nothing is written) and becomes the string's context.
-    fn copy_path_to_store(&mut self, p: &NixString, pos: Pos) -> EvalResult<NixString> {
+    fn copy_path_to_store(&mut self, p: &NixString, _pos: Pos) -> EvalResult<NixString> {
         let path = p.to_str_lossy().into_owned();
         if let Some(done) = self.store_paths.get(&path) {
             return Ok(done.clone());
         }
         let stored = crate::store::import_source(self.io.as_ref(), &path).map_err(|e| {
+            // C++ Nix reports both without a position.
             if e.kind() == std::io::ErrorKind::InvalidInput {
-                EvalError::eval(e.to_string(), pos)
+                EvalError::eval(e.to_string(), Pos::NONE)
             } else {
-                EvalError::eval(format!("path '{path}' does not exist"), pos)
+                EvalError::eval(format!("path '{path}' does not exist"), Pos::NONE)
             }
         })?;
         let s =
