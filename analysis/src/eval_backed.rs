@@ -431,21 +431,27 @@ fn derivation_hint(
     if let Some(drv) = string_attr(ev, set, "drvPath") {
         tooltip.push_str(&format!("drvPath: {drv}"));
     }
+    // `outputs` is only there when the derivation names its outputs.
+    let mut names = vec!["out".to_owned()];
     if let Some(outputs) = set.get("outputs")
         && let Ok(Value::List(list)) = ev.force(&outputs.value)
     {
-        for output in list.iter() {
-            if let Ok(Value::String(name)) = ev.force(output) {
-                let name = name.to_str_lossy().into_owned();
-                if let Some(Ok(Value::Attrs(o))) = set
-                    .get(&name)
-                    .map(|a| a.value.clone())
-                    .map(|v| ev.force(&v))
-                    && let Some(p) = string_attr(ev, &o, "outPath")
-                {
-                    tooltip.push_str(&format!("\n{name}: {p}"));
-                }
-            }
+        names = list
+            .iter()
+            .filter_map(|o| match ev.force(o) {
+                Ok(Value::String(name)) => Some(name.to_str_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+    }
+    for name in names {
+        if let Some(Ok(Value::Attrs(o))) = set
+            .get(&name)
+            .map(|a| a.value.clone())
+            .map(|v| ev.force(&v))
+            && let Some(p) = string_attr(ev, &o, "outPath")
+        {
+            tooltip.push_str(&format!("\n{name}: {p}"));
         }
     }
     Some(InlayHint {

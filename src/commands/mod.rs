@@ -2,8 +2,7 @@
 
 pub mod check;
 pub mod eval;
-mod eval_input;
-pub mod instantiate;
+pub mod lsp;
 pub mod parse;
 pub mod repl;
 mod source_file;
