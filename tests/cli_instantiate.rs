@@ -1,10 +1,14 @@
 //! `tvix instantiate` against C++ Nix's `nix-instantiate`: every case of
 //! `tests/fixtures/instantiate/cases/*.cases` run through the real binary
 //! with a fresh store must print what nix-instantiate printed (goldens from
-//! `tests/fixtures/instantiate/generate.sh`) and exit the same way.
+//! `tests/fixtures/instantiate/generate.sh`), exit the same way, and leave
+//! the closure of every printed `.drv` in the store with C++ Nix's bytes.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+
+use tvix_store::hash::{Algorithm, Hash};
+use tvix_store::nar::dump_path;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/instantiate")
@@ -149,6 +153,40 @@ fn instantiating_twice_is_idempotent() {
     assert_eq!(first.status, Some(0), "{}", first.stderr);
     assert_eq!(first.stdout, second.stdout);
     assert_eq!(second.status, Some(0), "{}", second.stderr);
+}
+
+/// The NAR hash of a stored object, as `nix-store -q --hash` prints it.
+fn nar_hash(object: &Path) -> String {
+    let nar = dump_path(object).unwrap();
+    format!("sha256:{}", Hash::of(Algorithm::Sha256, &nar).to_nix32())
+}
+
+#[test]
+fn the_closure_of_every_printed_drv_is_in_the_store() {
+    let mut checked = 0;
+    for case in cases() {
+        let closure = golden(&case.name, "closure");
+        if closure.is_empty() {
+            continue;
+        }
+        let store = tempfile::tempdir().unwrap();
+        let run = instantiate(store.path(), &case.args);
+        assert_eq!(run.status, Some(0), "{}: {}", case.name, run.stderr);
+        for line in closure.lines() {
+            let (path, hash) = line.split_once(' ').unwrap();
+            let base = path.strip_prefix("/nix/store/").unwrap();
+            let object = store.path().join("objects").join(base);
+            assert!(object.exists(), "{}: {path} is not in the store", case.name);
+            assert_eq!(nar_hash(&object), hash, "{}: {path}", case.name);
+            if base.ends_with(".drv") {
+                let want = std::fs::read(fixtures().join("golden/drv").join(base)).unwrap();
+                assert!(std::fs::read(&object).unwrap() == want, "{path} differs");
+            }
+            checked += 1;
+        }
+    }
+    // The derivation cases' closures: .drv files, toFile texts, sources.
+    assert!(checked >= 20, "only {checked} closure paths checked");
 }
 
 #[test]
