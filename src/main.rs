@@ -49,9 +49,18 @@ enum Command {
     /// Evaluate Nix expressions interactively, like `nix repl`.
     Repl(commands::repl::ReplArgs),
 
-    /// Run the language server (Language Server Protocol on standard input
-    /// and output) for VS Code, Neovim and other LSP clients.
-    Lsp(commands::lsp::LspArgs),
+    /// Run the debug adapter (Debug Adapter Protocol on standard input and
+    /// output) for VS Code, Neovim and other DAP clients.
+    Dap(commands::dap::DapArgs),
+
+    /// Instantiate derivations like `nix-instantiate`: evaluate, write the
+    /// `.drv` files (and the texts and sources they use) into the local
+    /// store, and print their paths.
+    ///
+    /// The local store is a directory (`--store-root`, `$TVIX_STORE_ROOT`,
+    /// default `$XDG_DATA_HOME/tvix/store`); printed paths are the ones C++
+    /// Nix computes for `/nix/store`.
+    Instantiate(Box<commands::instantiate::InstantiateArgs>),
 }
 
 fn main() -> ExitCode {
@@ -62,7 +71,8 @@ fn main() -> ExitCode {
         Command::Parse(args) => commands::parse::run(args),
         Command::Eval(args) => commands::eval::run(*args),
         Command::Repl(args) => commands::repl::run(args),
-        Command::Lsp(args) => commands::lsp::run(args),
+        Command::Dap(args) => commands::dap::run(args),
+        Command::Instantiate(args) => commands::instantiate::run(*args),
     };
     match result {
         Ok(code) => code,

@@ -1,8 +1,10 @@
 //! One module per `tvix` subcommand, plus what they share.
 
 pub mod check;
+pub mod dap;
 pub mod eval;
-pub mod lsp;
+mod eval_input;
+pub mod instantiate;
 pub mod parse;
 pub mod repl;
 mod source_file;
