@@ -49,6 +49,10 @@ enum Command {
     /// Evaluate Nix expressions interactively, like `nix repl`.
     Repl(commands::repl::ReplArgs),
 
+    /// Run the language server (Language Server Protocol on standard input
+    /// and output) for VS Code, Neovim and other LSP clients.
+    Lsp(commands::lsp::LspArgs),
+
     /// Run the debug adapter (Debug Adapter Protocol on standard input and
     /// output) for VS Code, Neovim and other DAP clients.
     Dap(commands::dap::DapArgs),
@@ -71,6 +75,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => commands::parse::run(args),
         Command::Eval(args) => commands::eval::run(*args),
         Command::Repl(args) => commands::repl::run(args),
+        Command::Lsp(args) => commands::lsp::run(args),
         Command::Dap(args) => commands::dap::run(args),
         Command::Instantiate(args) => commands::instantiate::run(*args),
     };
