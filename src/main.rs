@@ -49,10 +49,6 @@ enum Command {
     /// Evaluate Nix expressions interactively, like `nix repl`.
     Repl(commands::repl::ReplArgs),
 
-    /// Run the language server (Language Server Protocol on standard input
-    /// and output) for VS Code, Neovim and other LSP clients.
-    Lsp(commands::lsp::LspArgs),
-
     /// Run the debug adapter (Debug Adapter Protocol on standard input and
     /// output) for VS Code, Neovim and other DAP clients.
     Dap(commands::dap::DapArgs),
@@ -65,6 +61,10 @@ enum Command {
     /// default `$XDG_DATA_HOME/tvix/store`); printed paths are the ones C++
     /// Nix computes for `/nix/store`.
     Instantiate(Box<commands::instantiate::InstantiateArgs>),
+
+    /// Run the language server (Language Server Protocol on standard input
+    /// and output) for VS Code, Neovim and other LSP clients.
+    Lsp(commands::lsp::LspArgs),
 }
 
 fn main() -> ExitCode {
@@ -75,9 +75,9 @@ fn main() -> ExitCode {
         Command::Parse(args) => commands::parse::run(args),
         Command::Eval(args) => commands::eval::run(*args),
         Command::Repl(args) => commands::repl::run(args),
-        Command::Lsp(args) => commands::lsp::run(args),
         Command::Dap(args) => commands::dap::run(args),
         Command::Instantiate(args) => commands::instantiate::run(*args),
+        Command::Lsp(args) => commands::lsp::run(args),
     };
     match result {
         Ok(code) => code,
