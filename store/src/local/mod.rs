@@ -16,8 +16,10 @@
 //! its file survives crashes. The database is locked by one process at a
 //! time; [`LocalStore::open`] waits a while for another process to let go.
 
+mod drv_check;
 mod record;
 
+use std::collections::HashMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -46,6 +48,8 @@ pub struct LocalStore {
     /// Serialises adds within this process (redb serialises write
     /// transactions, but the object files need the same order).
     adding: Mutex<()>,
+    /// Hash modulo of the `.drv` files checked so far, by path.
+    drv_hashes: Mutex<HashMap<String, [u8; 32]>>,
 }
 
 impl std::fmt::Debug for LocalStore {
@@ -114,6 +118,7 @@ impl LocalStore {
             root: root.to_owned(),
             db,
             adding: Mutex::new(()),
+            drv_hashes: Mutex::new(HashMap::new()),
         };
         // Holding the database lock, nothing else is writing: whatever is
         // under tmp/ was left by a crash.
@@ -177,6 +182,14 @@ impl LocalStore {
                     reference: reference.to_string(),
                 });
             }
+        }
+        // Like C++ Nix, a `.drv` text must be a derivation with the right
+        // output paths.
+        if info.path.is_derivation()
+            && info.ca.as_deref().is_some_and(|ca| ca.starts_with("text:"))
+            && let NarNode::Regular { contents, .. } = &node
+        {
+            self.check_derivation(&info.path.to_absolute(), &info.path.name, contents)?;
         }
         Ok(())
     }

@@ -217,3 +217,67 @@ fn a_held_store_is_busy() {
         .to_string();
     assert!(err.ends_with("is in use by another process"), "{err}");
 }
+
+/// `derivation { name = "simple"; system = "x86_64-linux"; builder = "/bin/sh"; }`
+/// as C++ Nix writes it.
+const SIMPLE_DRV: &str = r#"Derive([("out","/nix/store/nj83liashqlzmxjq8lyfxrx21whvgpqj-simple","","")],[],[],"x86_64-linux","/bin/sh",[],[("builder","/bin/sh"),("name","simple"),("out","/nix/store/nj83liashqlzmxjq8lyfxrx21whvgpqj-simple"),("system","x86_64-linux")])"#;
+
+#[test]
+fn derivations_are_checked_like_cpp_nix() {
+    let (_dir, store) = store();
+    let path = store
+        .add_text("simple.drv", SIMPLE_DRV.as_bytes(), &no_refs())
+        .unwrap();
+    assert_eq!(
+        path.to_absolute(),
+        "/nix/store/2wwpgwhlrid6ypd4f01r72hdpr4l7qgz-simple.drv"
+    );
+
+    let wrong = SIMPLE_DRV.replace(
+        "nj83liashqlzmxjq8lyfxrx21whvgpqj",
+        "00000000000000000000000000000000",
+    );
+    let err = store
+        .add_text("simple.drv", wrong.as_bytes(), &no_refs())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("has incorrect output '/nix/store/00000000000000000000000000000000-simple', should be '/nix/store/nj83liashqlzmxjq8lyfxrx21whvgpqj-simple'"),
+        "{err}"
+    );
+    let err = store
+        .add_text("junk.drv", b"Derive(nonsense", &no_refs())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("is not a valid derivation: invalid derivation at byte"),
+        "{err}"
+    );
+    // Other names are texts like any other.
+    store
+        .add_text("junk", b"Derive(nonsense", &no_refs())
+        .unwrap();
+}
+
+#[test]
+fn dependent_derivations_are_checked_after_reopening() {
+    // `derivation { name = "user"; …; dep = simple; }` as C++ Nix writes it.
+    const USER_DRV: &str = r#"Derive([("out","/nix/store/6l5bgnhwpvww5pdgrxy7z05ngkkp456h-user","","")],[("/nix/store/2wwpgwhlrid6ypd4f01r72hdpr4l7qgz-simple.drv",["out"])],[],"x86_64-linux","/bin/sh",[],[("builder","/bin/sh"),("dep","/nix/store/nj83liashqlzmxjq8lyfxrx21whvgpqj-simple"),("name","user"),("out","/nix/store/6l5bgnhwpvww5pdgrxy7z05ngkkp456h-user"),("system","x86_64-linux")])"#;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("store");
+    let simple = {
+        let store = LocalStore::open(&root).unwrap();
+        store
+            .add_text("simple.drv", SIMPLE_DRV.as_bytes(), &no_refs())
+            .unwrap()
+    };
+    // A fresh process knows no hashes: the input's is read from the store.
+    let store = LocalStore::open(&root).unwrap();
+    let user = store
+        .add_text("user.drv", USER_DRV.as_bytes(), &[simple].into())
+        .unwrap();
+    assert_eq!(
+        user.to_absolute(),
+        "/nix/store/c78xwq8zfyd3d6rp2l6ahbwfsigdb3gz-user.drv"
+    );
+}
