@@ -1,0 +1,2 @@
+" Nix files (older runtimes may not know them).
+autocmd BufRead,BufNewFile *.nix setfiletype nix
