@@ -7,7 +7,9 @@
 #
 # 1. Builds the release binary (honours CARGO_TARGET_DIR).
 # 2. Generates bench-data/eval-import-tree (git-ignored) for import-tree.nix
-#    with benches/eval/gen-import-tree.py if it is missing.
+#    with benches/eval/gen-import-tree.py if it is missing, and fetches
+#    nixpkgs' lib for the lib-* workloads with benches/fetch-nixpkgs-lib.sh
+#    (NIXPKGS_LIB_MIRROR=<git dir> exports from a local mirror instead).
 # 3. For each workload: runs both once and checks stdout and exit status are
 #    identical (a mismatch is reported and the workload is not timed), then
 #    times both with hyperfine (BENCH_WARMUP warm-ups, default 1; BENCH_RUNS
@@ -52,6 +54,8 @@ if [[ ! -f $tree/default.nix ]]; then
     python3 benches/eval/gen-import-tree.py "$tree.partial" >/dev/null
     mv "$tree.partial" "$tree"
 fi
+
+benches/fetch-nixpkgs-lib.sh nix28
 
 workloads=()
 if [[ $# -gt 0 ]]; then
