@@ -165,6 +165,7 @@ fn build(ev: &mut Evaluator, name: &str, attrs: &Rc<AttrSet>) -> EvalResult<Valu
         }
         process_attr(
             ev,
+            name,
             attr,
             structured,
             ignore_nulls,
@@ -362,6 +363,7 @@ fn result(drv_path: &str, outputs: Vec<(String, String)>) -> Value {
 #[allow(clippy::too_many_arguments)]
 fn process_attr(
     ev: &mut Evaluator,
+    drv_name: &str,
     attr: &Attr,
     structured: bool,
     ignore_nulls: bool,
@@ -424,6 +426,24 @@ fn process_attr(
             let s = sb.finish();
             context.extend(s.context().iter().cloned());
             json.push((key.to_string(), s.as_bytes().to_vec()));
+            if matches!(
+                key,
+                "allowedReferences"
+                    | "allowedRequisites"
+                    | "disallowedReferences"
+                    | "disallowedRequisites"
+                    | "maxSize"
+                    | "maxClosureSize"
+            ) {
+                warn_attr(
+                    ev,
+                    drv_name,
+                    &format!(
+                        "'structuredAttrs' disables the effect of the derivation attribute '{key}'; use 'outputChecks.<output>.{key}' instead"
+                    ),
+                    attr.pos,
+                );
+            }
             match key {
                 "builder" => {
                     let s = ev.force_string(&value, Pos::NONE, "")?;
@@ -449,6 +469,14 @@ fn process_attr(
             let s = ev.coerce_to_string_ctx(&value, Pos::NONE, CoerceMode::ToStringCopy, "")?;
             context.extend(s.context().iter().cloned());
             let bytes = s.as_bytes().to_vec();
+            if key == "__json" {
+                warn_attr(
+                    ev,
+                    drv_name,
+                    "setting structured attributes via '__json' is deprecated, and may be disallowed in future versions of Nix. Set '__structuredAttrs = true' instead.",
+                    attr.pos,
+                );
+            }
             let text = || String::from_utf8_lossy(&bytes).into_owned();
             match key {
                 "builder" => drv.builder = bytes.clone(),
@@ -470,6 +498,34 @@ fn process_attr(
         }
     }
     Ok(())
+}
+
+/// Prints C++ Nix's warning about a derivation attribute: the message at
+/// the attribute, under a "while evaluating derivation" frame.
+fn warn_attr(ev: &mut Evaluator, drv_name: &str, message: &str, pos: Pos) {
+    let mut e = EvalError::eval(message, pos);
+    e.frames.push(crate::error::Frame {
+        message: format!("while evaluating derivation '{drv_name}'"),
+        pos: Pos::NONE,
+    });
+    // Rendered as an error with its trace, then re-labelled and indented
+    // as C++ Nix prints warnings.
+    let rendered = e.render(&ev.sources, true);
+    let mut out = String::from("warning:");
+    for line in rendered.lines().skip(1) {
+        out.push('\n');
+        if line.is_empty() {
+            continue;
+        }
+        let body = line.strip_prefix("       ").unwrap_or(line);
+        let body = match body.strip_prefix("error: ") {
+            Some(rest) => format!("warning: {rest}"),
+            None => body.to_string(),
+        };
+        out.push_str("         ");
+        out.push_str(&body);
+    }
+    ev.diagnostic(&out);
 }
 
 /// A string attribute that must not carry context.
