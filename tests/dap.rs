@@ -343,11 +343,12 @@ fn line_breakpoints_resolve_to_expressions_and_stop_with_a_stack() {
         json!({ "source": { "path": file }, "breakpoints": [ { "line": 2 }, { "line": 6 }, { "line": 40 } ] }),
     );
     let bps = body["breakpoints"].as_array().unwrap();
-    // Line 2's outermost expression is the lambda `x: x * 2` (column 12).
+    // Line 2 defines `double = x: x * 2`: a function's line means its
+    // body, `x * 2` (column 15).
     assert_eq!(bps[0]["verified"], true);
     assert_eq!(
         (bps[0]["line"].clone(), bps[0]["column"].clone()),
-        (json!(2), json!(12))
+        (json!(2), json!(15))
     );
     assert_eq!(
         (bps[0]["endLine"].clone(), bps[0]["endColumn"].clone()),

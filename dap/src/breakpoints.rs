@@ -1,8 +1,8 @@
 //! Breakpoints as the client sets them, resolved to node positions.
 //!
 //! A line breakpoint is resolved against the file's lowered nodes: the
-//! first node starting on that line (at or after the requested column), or
-//! failing that the first node on a later line. It then matches the node
+//! outermost node starting on that line (at or after the requested column;
+//! a function means its body), or failing that on a later line. It then matches the node
 //! starting at exactly that offset, so it is verified with the column it
 //! will really stop at.
 
@@ -184,8 +184,12 @@ impl FileLocations {
         let mut nodes = Vec::new();
         let mut todo = vec![&root];
         while let Some(ir) = todo.pop() {
-            let (s, e) = map.span(ir);
-            nodes.push((ir.pos.offset, map.position(s), map.position(e)));
+            // A function is a value, never "evaluated" where it is
+            // written: a breakpoint on its line means its body.
+            if !matches!(ir.kind, tvix_eval::lower::IrKind::Lambda(_)) {
+                let (s, e) = map.span(ir);
+                nodes.push((ir.pos.offset, map.position(s), map.position(e)));
+            }
             todo.extend(crate::spans::children(ir));
         }
         Ok(FileLocations { nodes })

@@ -176,13 +176,16 @@ impl Session {
                     "stepIn" => Resume::StepIn,
                     _ => Resume::StepOut,
                 };
-                if self.forward_if_stopped(ToEval::Resume(how)) {
+                if self.is_stopped() {
+                    // The response goes first: the next `stopped` event
+                    // must follow it.
                     let body = if how == Resume::Continue {
                         json!({ "allThreadsContinued": true })
                     } else {
                         json!({})
                     };
                     ok(self, body);
+                    self.forward_if_stopped(ToEval::Resume(how));
                 } else {
                     self.client
                         .fail(seq, &command, "the evaluation is not stopped");
@@ -243,6 +246,13 @@ impl Session {
                 .fail(seq, &command, &format!("unsupported request '{other}'")),
         }
         true
+    }
+
+    /// Whether the evaluation is stopped.
+    fn is_stopped(&self) -> bool {
+        self.running
+            .as_ref()
+            .is_some_and(|r| r.shared.stopped.load(Ordering::SeqCst))
     }
 
     /// Sends `msg` to the evaluation thread if it is stopped.
