@@ -557,7 +557,7 @@ fn attribute_path_at(root: &tvix_syntax::SyntaxNode, offset: TextSize) -> Option
             let attrpath = binding.attrpath()?;
             let mut names: Vec<String> = attrpath
                 .attrs()
-                .map(|a| tvix_syntax::ast_ext::static_attr_name(&a))
+                .map(|a| crate::scopes::static_name(&a).map(|(name, _)| name))
                 .collect::<Option<_>>()?;
             if !on_name {
                 if !attrpath.syntax().text_range().contains_inclusive(offset) {

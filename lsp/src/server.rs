@@ -132,8 +132,12 @@ impl Server {
             let current = |state: &Arc<Mutex<State>>| {
                 state.lock().unwrap_or_else(|e| e.into_inner()).revision == revision
             };
-            let snapshot = analysis.clone();
-            let paths = open.clone();
+            // The snapshot lives only on the blocking thread: an async task
+            // holding one while waiting for the state lock would deadlock
+            // with an edit, which holds the lock while salsa waits for
+            // every snapshot to go.
+            let snapshot = analysis;
+            let paths = open;
             let computed = tokio::task::spawn_blocking(move || -> Cancellable<Vec<_>> {
                 let mut out = Vec::new();
                 for (path, version) in paths {
@@ -157,7 +161,6 @@ impl Server {
                         .await;
                 }
             }
-            drop(analysis);
 
             // Evaluation, once the user pauses.
             tokio::time::sleep(EVAL_DEBOUNCE).await;

@@ -54,7 +54,7 @@ fn classify(path: &SyntaxNode) -> ImportKind {
         && attrs
             .attrs()
             .last()
-            .and_then(|a| tvix_syntax::ast_ext::static_attr_name(&a))
+            .and_then(|a| crate::scopes::static_name(&a).map(|(name, _)| name))
             .as_deref()
             == Some("imports")
     {
@@ -71,7 +71,7 @@ fn function_name(expr: &ast::Expr) -> Option<String> {
             .attrpath()?
             .attrs()
             .last()
-            .and_then(|a| tvix_syntax::ast_ext::static_attr_name(&a)),
+            .and_then(|a| crate::scopes::static_name(&a).map(|(name, _)| name)),
         _ => None,
     }
 }

@@ -331,6 +331,9 @@ pub(crate) fn static_name(attr: &ast::Attr) -> Option<(String, TextRange)> {
             let token = ident.ident_token()?;
             Some((token.text().to_owned(), token.text_range()))
         }
+        // rnix's string accessors assert on error nodes inside a string
+        // (`"${` being typed); such a string names nothing yet.
+        ast::Attr::Str(s) if s.syntax().children().any(|c| c.kind() == NODE_ERROR) => None,
         ast::Attr::Str(s) => Some((
             tvix_syntax::ast_ext::static_string(s)?,
             s.syntax().text_range(),
