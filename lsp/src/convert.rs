@@ -69,7 +69,7 @@ mod tests {
         // Past the end of a line: clamped to the line's end.
         assert_eq!(
             offset(&index, lsp::Position::new(1, 99)),
-            TextSize::from(17)
+            TextSize::from(20)
         );
         // Past the last line: the end of the text.
         assert_eq!(offset(&index, lsp::Position::new(9, 0)), index.len());
