@@ -197,6 +197,36 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
 ];
 
+/// The element C++ Nix names when a string must not have context: its
+/// first in C++ Nix's order (plain paths, then whole closures, then
+/// outputs), shown as C++ Nix displays it (`/nix/store/….drv (deep)`,
+/// `/nix/store/….drv^out`).
+pub(crate) fn display_first_context(context: &[Rc<str>]) -> String {
+    let rank = |c: &str| match c.as_bytes().first() {
+        Some(b'=') => 1,
+        Some(b'!') => 2,
+        _ => 0,
+    };
+    let key = |c: &str| -> (u8, String, String) {
+        match rank(c) {
+            1 => (1, c[1..].to_string(), String::new()),
+            2 => {
+                let (output, drv) = c[1..].split_once('!').unwrap_or(("", &c[1..]));
+                (2, drv.to_string(), output.to_string())
+            }
+            _ => (0, c.to_string(), String::new()),
+        }
+    };
+    let Some(first) = context.iter().map(|c| key(c)).min() else {
+        return String::new();
+    };
+    match first {
+        (1, drv, _) => format!("{drv} (deep)"),
+        (2, drv, output) => format!("{drv}^{output}"),
+        (_, path, _) => path,
+    }
+}
+
 fn collect_context(v: &Value, out: &mut Vec<Rc<str>>) {
     match v {
         Value::String(s) => out.extend(s.context().iter().cloned()),
@@ -280,3 +310,25 @@ pub(crate) static STORE_TEXT_PRIMOPS: &[PrimOp] = &[
         )))
     }),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_context_element_is_shown_as_cpp_nix_shows_it() {
+        let ctx = |elems: &[&str]| -> Vec<Rc<str>> { elems.iter().map(|e| Rc::from(*e)).collect() };
+        assert_eq!(
+            display_first_context(&ctx(&["!out!/nix/store/b.drv", "=/nix/store/a.drv"])),
+            "/nix/store/a.drv (deep)"
+        );
+        assert_eq!(
+            display_first_context(&ctx(&["!out!/nix/store/b.drv", "/nix/store/z"])),
+            "/nix/store/z"
+        );
+        assert_eq!(
+            display_first_context(&ctx(&["!out!/nix/store/b.drv", "!dev!/nix/store/c.drv"])),
+            "/nix/store/b.drv^out"
+        );
+    }
+}

@@ -25,6 +25,7 @@ use std::sync::LazyLock;
 
 use tvix_syntax::globals::{BUILTIN_NAMES, UNPREFIXED_GLOBALS};
 
+pub(crate) use context::display_first_context;
 pub use json::value_to_json;
 
 use crate::error::{EvalError, EvalResult};

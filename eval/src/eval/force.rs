@@ -77,12 +77,12 @@ impl Evaluator {
         ctx: &str,
     ) -> EvalResult<NixString> {
         let s = self.force_string(v, pos, ctx)?;
-        if let Some(first) = s.context().first() {
+        if s.has_context() {
             return Err(EvalError::eval(
                 format!(
                     "the string '{}' is not allowed to refer to a store path (such as '{}')",
                     s.to_str_lossy(),
-                    first.trim_start_matches(['=', '!'])
+                    crate::builtins::display_first_context(s.context())
                 ),
                 pos,
             ))
