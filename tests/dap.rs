@@ -1,7 +1,7 @@
 //! `tvix dap` driven through the Debug Adapter Protocol, as an editor does:
 //! a small client speaks to the real binary over its standard streams.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
