@@ -69,8 +69,9 @@ pub fn run(args: InstantiateArgs) -> anyhow::Result<ExitCode> {
     let show_trace = args.input.show_trace();
     let cwd_str = cwd.display().to_string();
     let base = base_dir.display().to_string();
+    let eval_store = store.clone();
     let job = move || -> (Vec<String>, Option<String>) {
-        let io = StoreIO { store };
+        let io = StoreIO { store: eval_store };
         let mut ev = Evaluator::new(Box::new(io), settings);
         let mut printed = Vec::new();
         let result = instantiate(
@@ -86,6 +87,10 @@ pub fn run(args: InstantiateArgs) -> anyhow::Result<ExitCode> {
         (printed, err)
     };
     let (printed, err) = on_eval_thread(job)?;
+    // Everything written becomes durable before the paths are printed.
+    store
+        .flush()
+        .with_context(|| format!("cannot write the store at '{}'", root.display()))?;
     // Like C++ Nix, what was printed before an error stays printed.
     let mut stdout = std::io::stdout().lock();
     for line in &printed {

@@ -95,7 +95,9 @@ pub trait Store {
 
     /// Adds the path `info` describes, whose NAR serialisation is `nar`.
     /// The NAR's hash and size must match `info`, a content address must
-    /// be the path's, and every reference must be valid already.
+    /// be the path's, and every reference must be valid already. The path
+    /// is valid when this returns; backends may batch making it durable
+    /// (see [`crate::LocalStore::flush`]).
     fn add_nar(&self, info: &PathInfo, nar: &[u8]) -> Result<(), StoreError>;
 
     /// The NAR serialisation of a valid path.

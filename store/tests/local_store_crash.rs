@@ -1,7 +1,8 @@
 //! The local store under `kill -9`: a child process adds objects as fast as
-//! it can and is killed at arbitrary moments; after every kill the store
-//! must open, every valid path must have complete contents matching its
-//! NAR hash, and adding again must carry on where it stopped.
+//! it can, flushing every five, and is killed at arbitrary moments; after
+//! every kill the store must open, every valid path must have complete
+//! contents matching its NAR hash and valid references, and adding again
+//! must carry on where it stopped.
 
 use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
@@ -35,6 +36,10 @@ fn crash_child() {
                 .add_text(&format!("obj-{i}"), &contents(i), &refs)
                 .unwrap(),
         );
+        // Batches of five, as `tvix instantiate` makes one per run.
+        if i % 5 == 4 {
+            store.flush().unwrap();
+        }
     }
 }
 

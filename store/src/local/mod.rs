@@ -6,15 +6,20 @@
 //! <root>/tmp/              objects being written
 //! ```
 //!
-//! Adding a path restores its NAR under `tmp/`, makes it read-only and
-//! syncs it to disk, renames it into `objects/` (atomic), syncs the
-//! directory, and only then records the path in the database in one
-//! committed transaction. A path is valid exactly when the database says
-//! so: a crash at any point leaves either a valid path with complete
-//! contents, or an invisible leftover under `tmp/` or `objects/` that the
-//! next `open` or add of that path removes. redb's commits are durable and
-//! its file survives crashes. The database is locked by one process at a
-//! time; [`LocalStore::open`] waits a while for another process to let go.
+//! Adding a path restores its NAR under `tmp/`, makes it read-only,
+//! renames it into `objects/` (atomic), and only then records the path in
+//! the database in one committed transaction. A path is valid exactly when
+//! the database says so. Adds are made durable in batches:
+//! [`LocalStore::flush`] (also run when the store is dropped) syncs every
+//! object added since the last flush and its directory to disk, and then
+//! makes one durable redb commit, which persists the records of all those
+//! adds at once (their own commits are non-durable: redb keeps its file
+//! consistent and, after a crash, rolls back to the last durable commit).
+//! So a crash at any point leaves the paths flushed before it, each with
+//! complete contents on disk, and invisible leftovers under `tmp/` or
+//! `objects/` that the next `open` or add of that path removes. The
+//! database is locked by one process at a time; [`LocalStore::open`] waits
+//! a while for another process to let go.
 
 mod drv_check;
 mod record;
@@ -26,7 +31,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
-use redb::{Database, DatabaseError, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, DatabaseError, Durability, ReadableDatabase, ReadableTable, TableDefinition};
 
 use crate::STORE_DIR;
 use crate::backend::{Store, StoreError};
@@ -37,6 +42,9 @@ use crate::store_path::StorePath;
 
 /// Base name → JSON record.
 const PATHS: TableDefinition<&str, &[u8]> = TableDefinition::new("paths");
+
+/// Bookkeeping: `flushed` → seconds since the epoch of the last flush.
+const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 
 /// How long `open` waits for another process to release the database.
 const LOCK_WAIT: Duration = Duration::from_secs(10);
@@ -50,6 +58,8 @@ pub struct LocalStore {
     adding: Mutex<()>,
     /// Hash modulo of the `.drv` files checked so far, by path.
     drv_hashes: Mutex<HashMap<String, [u8; 32]>>,
+    /// Objects added since the last flush: valid, not yet synced.
+    unsynced: Mutex<Vec<PathBuf>>,
 }
 
 impl std::fmt::Debug for LocalStore {
@@ -119,6 +129,7 @@ impl LocalStore {
             db,
             adding: Mutex::new(()),
             drv_hashes: Mutex::new(HashMap::new()),
+            unsynced: Mutex::new(Vec::new()),
         };
         // Holding the database lock, nothing else is writing: whatever is
         // under tmp/ was left by a crash.
@@ -128,6 +139,31 @@ impl LocalStore {
             remove_tree(&entry.path())?;
         }
         Ok(store)
+    }
+
+    /// Makes every add so far durable: syncs the objects added since the
+    /// last flush and the `objects/` directory, then commits durably (which
+    /// persists the adds' records). Dropping the store flushes too, but
+    /// cannot report an error.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        let _adding = self.adding.lock().unwrap_or_else(|e| e.into_inner());
+        let unsynced =
+            std::mem::take(&mut *self.unsynced.lock().unwrap_or_else(|e| e.into_inner()));
+        if unsynced.is_empty() {
+            return Ok(());
+        }
+        for object in &unsynced {
+            sync_tree(object)?;
+        }
+        sync_dir(&self.root.join("objects"))?;
+        // A durable commit persists the non-durable ones before it; it
+        // records when the store was last flushed.
+        let txn = self.db.begin_write().map_err(db_error)?;
+        {
+            let mut meta = txn.open_table(META).map_err(db_error)?;
+            meta.insert("flushed", now_secs()).map_err(db_error)?;
+        }
+        txn.commit().map_err(db_error)
     }
 
     /// The directory the store lives in.
@@ -242,7 +278,7 @@ impl Store for LocalStore {
         let written = staging.join("object");
         let result = (|| {
             restore_nar(&mut &nar[..], &written)?;
-            seal(&written)?;
+            make_read_only(&written)?;
             let target = self.object_path(&info.path);
             if fs::symlink_metadata(&target).is_ok() {
                 // Not valid (the database said so): a crash's leftover.
@@ -252,18 +288,22 @@ impl Store for LocalStore {
                 "cannot move '{}' into the store",
                 target.display()
             )))?;
-            sync_dir(&self.root.join("objects"))?;
-            let now = SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs());
-            let txn = self.db.begin_write().map_err(db_error)?;
+            let now = now_secs();
+            let mut txn = self.db.begin_write().map_err(db_error)?;
+            // Made durable by the next `flush`, after the object is synced.
+            txn.set_durability(Durability::None).map_err(db_error)?;
             {
                 let mut table = txn.open_table(PATHS).map_err(db_error)?;
                 table
                     .insert(base.as_str(), record::encode(info, now).as_slice())
                     .map_err(db_error)?;
             }
-            txn.commit().map_err(db_error)
+            txn.commit().map_err(db_error)?;
+            self.unsynced
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(target);
+            Ok(())
         })();
         let cleaned = remove_tree(&staging);
         result.and(cleaned)
@@ -278,6 +318,12 @@ impl Store for LocalStore {
         let object = self.object_path(path);
         dump_path(&object).map_err(io(format!("cannot read '{}'", object.display())))
     }
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// Every path below `root` (itself included), parents before children,
@@ -303,14 +349,14 @@ fn walk(root: &Path) -> Result<Vec<(PathBuf, fs::FileType)>, StoreError> {
 }
 
 /// Makes a freshly restored object read-only (files 0444 or 0555,
-/// directories 0555, as in a Nix store) and syncs it to disk.
-fn seal(root: &Path) -> Result<(), StoreError> {
+/// directories 0555, as in a Nix store).
+fn make_read_only(root: &Path) -> Result<(), StoreError> {
     let entries = walk(root)?;
     for (path, ty) in entries.iter().rev() {
-        let fail = |what: &str| io(format!("cannot {what} '{}'", path.display()));
         if ty.is_symlink() {
             continue;
         }
+        let fail = |what: &str| io(format!("cannot {what} '{}'", path.display()));
         let mode = if ty.is_dir() {
             0o555
         } else {
@@ -322,9 +368,19 @@ fn seal(root: &Path) -> Result<(), StoreError> {
         };
         fs::set_permissions(path, fs::Permissions::from_mode(mode))
             .map_err(fail("set permissions of"))?;
-        fs::File::open(path)
+    }
+    Ok(())
+}
+
+/// Syncs every file and directory of an object to disk.
+fn sync_tree(root: &Path) -> Result<(), StoreError> {
+    for (path, ty) in walk(root)? {
+        if ty.is_symlink() {
+            continue;
+        }
+        fs::File::open(&path)
             .and_then(|f| f.sync_all())
-            .map_err(fail("sync"))?;
+            .map_err(io(format!("cannot sync '{}'", path.display())))?;
     }
     Ok(())
 }
@@ -352,6 +408,13 @@ fn remove_tree(root: &Path) -> Result<(), StoreError> {
         fs::remove_file(root)
     }
     .map_err(io(format!("cannot remove '{}'", root.display())))
+}
+
+impl Drop for LocalStore {
+    fn drop(&mut self) {
+        // Errors cannot be reported here; `flush` explicitly to see them.
+        let _ = self.flush();
+    }
 }
 
 #[cfg(test)]
