@@ -94,7 +94,7 @@ fn static_features_across_files() {
 
     // Completion after `lib.`: the attributes of lib.nix.
     let completion = client.request("textDocument/completion", pos(&main, 4, 4));
-    let labels: Vec<&str> = completion["result"]
+    let labels: Vec<&str> = completion["result"]["items"]
         .as_array()
         .unwrap()
         .iter()

@@ -147,6 +147,9 @@ pub fn hover(analysis: &Analysis, params: lsp::HoverParams) -> Cancellable<Optio
     }))
 }
 
+/// Completion items sent at most; the list is marked incomplete beyond.
+const MAX_COMPLETIONS: usize = 500;
+
 /// `textDocument/completion`.
 pub fn completion(
     analysis: &Analysis,
@@ -155,9 +158,13 @@ pub fn completion(
     let Some((position, index)) = position_of(analysis, &params.text_document_position)? else {
         return Ok(None);
     };
-    let items = analysis
-        .completions(position)?
+    let all = analysis.completions(position)?;
+    // Thousands of items cost more to send and filter than they help; the
+    // client asks again as the user types more of the name.
+    let is_incomplete = all.len() > MAX_COMPLETIONS;
+    let items = all
         .into_iter()
+        .take(MAX_COMPLETIONS)
         .map(|item| lsp::CompletionItem {
             kind: Some(match item.kind {
                 CompletionKind::Local => lsp::CompletionItemKind::VARIABLE,
@@ -181,7 +188,10 @@ pub fn completion(
             ..lsp::CompletionItem::default()
         })
         .collect();
-    Ok(Some(lsp::CompletionResponse::Array(items)))
+    Ok(Some(lsp::CompletionResponse::List(lsp::CompletionList {
+        is_incomplete,
+        items,
+    })))
 }
 
 /// `textDocument/signatureHelp`.
