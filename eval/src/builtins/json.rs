@@ -10,6 +10,9 @@ use crate::value::{Attr, AttrSet, NixString, StringBuilder, Symbol, Value};
 
 /// Serialises a value as JSON the way `builtins.toJSON` does, collecting
 /// string context into `ctx`.
+///
+/// Every nested value counts as a call towards `max-call-depth`, as in C++
+/// Nix, so a deeply nested value ends in a clean stack-overflow error.
 pub fn value_to_json(
     ev: &mut Evaluator,
     v: &Value,
@@ -17,6 +20,18 @@ pub fn value_to_json(
     out: &mut StringBuilder,
 ) -> EvalResult<()> {
     ev.check_stack(pos)?;
+    ev.enter_call(pos)?;
+    let r = value_to_json_nested(ev, v, pos, out);
+    ev.leave_call();
+    r
+}
+
+fn value_to_json_nested(
+    ev: &mut Evaluator,
+    v: &Value,
+    pos: Pos,
+    out: &mut StringBuilder,
+) -> EvalResult<()> {
     let v = ev.force(v)?;
     match &v {
         Value::Null => out.push_bytes(b"null"),
@@ -25,12 +40,12 @@ pub fn value_to_json(
         Value::Float(f) => out.push_bytes(serde_json::Value::from(*f).to_string().as_bytes()),
         Value::String(s) => {
             out.context.extend(s.context().iter().cloned());
-            push_json_string(out, s, pos)?;
+            push_json_string(out, s)?;
         }
         Value::Path(_) => {
             let s = ev.coerce_to_string(&v, pos, CoerceMode::Interpolate)?;
             out.context.extend(s.context().iter().cloned());
-            push_json_string(out, &s, pos)?;
+            push_json_string(out, &s)?;
         }
         Value::List(l) => {
             out.push_bytes(b"[");
@@ -49,7 +64,7 @@ pub fn value_to_json(
             if a.get("__toString").is_some() {
                 let s = ev.coerce_to_string(&v, pos, CoerceMode::Interpolate)?;
                 out.context.extend(s.context().iter().cloned());
-                return push_json_string(out, &s, pos);
+                return push_json_string(out, &s);
             }
             if let Some(o) = a.get("outPath") {
                 return value_to_json(ev, &o.value.clone(), pos, out);
@@ -59,7 +74,7 @@ pub fn value_to_json(
                 if i > 0 {
                     out.push_bytes(b",");
                 }
-                push_json_string(out, &NixString::from(attr.name.as_str()), pos)?;
+                push_json_string(out, &NixString::from(attr.name.as_str()))?;
                 out.push_bytes(b":");
                 value_to_json(ev, &attr.value, attr.pos, out).map_err(frame(
                     format!("while evaluating attribute '{}'", attr.name.as_str()),
@@ -78,14 +93,37 @@ pub fn value_to_json(
     Ok(())
 }
 
-fn push_json_string(out: &mut StringBuilder, s: &NixString, pos: Pos) -> EvalResult<()> {
-    let Ok(text) = std::str::from_utf8(s.as_bytes()) else {
-        return Err(EvalError::eval(
-            "JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte",
-            pos,
-        ));
+fn push_json_string(out: &mut StringBuilder, s: &NixString) -> EvalResult<()> {
+    let text = match std::str::from_utf8(s.as_bytes()) {
+        Ok(text) => text,
+        Err(e) => {
+            // nlohmann::json's message: the byte offset in the string and
+            // the offending byte.
+            let at = e.valid_up_to();
+            return Err(EvalError::eval(
+                format!(
+                    "JSON serialization error: [json.exception.type_error.316] invalid UTF-8 byte at index {at}: 0x{:02X}",
+                    s.as_bytes()[at]
+                ),
+                Pos::NONE,
+            ));
+        }
     };
     out.push_bytes(serde_json::Value::from(text).to_string().as_bytes());
+    Ok(())
+}
+
+/// C++ Nix's strings cannot hold NUL, so JSON strings with `\u0000` fail.
+fn no_nul(s: &str) -> EvalResult<()> {
+    if s.contains('\0') {
+        return Err(EvalError::eval(
+            format!(
+                "input string '{}' cannot be represented as Nix string because it contains null bytes",
+                s.replace('\0', "\u{2400}")
+            ),
+            Pos::NONE,
+        ));
+    }
     Ok(())
 }
 
@@ -105,7 +143,10 @@ fn from_json(v: serde_json::Value, pos: Pos) -> EvalResult<Value> {
                 Value::Float(n.as_f64().unwrap_or(0.0))
             }
         }
-        serde_json::Value::String(s) => Value::str(s),
+        serde_json::Value::String(s) => {
+            no_nul(&s)?;
+            Value::str(s)
+        }
         serde_json::Value::Array(items) => Value::list(
             items
                 .into_iter()
@@ -115,6 +156,7 @@ fn from_json(v: serde_json::Value, pos: Pos) -> EvalResult<Value> {
         serde_json::Value::Object(map) => {
             let mut entries = Vec::with_capacity(map.len());
             for (k, v) in map {
+                no_nul(&k)?;
                 entries.push(Attr {
                     name: Symbol::new(&k),
                     value: from_json(v, pos)?,
