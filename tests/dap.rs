@@ -795,3 +795,46 @@ fn sources_terminate_restart_and_zero_based_positions() {
     d.event("terminated");
     d.finish();
 }
+
+#[test]
+fn derivations_show_their_out_path_once_known_without_forcing_it() {
+    // `known` has had its outPath computed (no build: only the store path);
+    // `unknown` has not, and looking at it must not compute it.
+    let program = r#"let
+  known = derivation { name = "hello"; system = "x86_64-linux"; builder = "/bin/sh"; };
+  unknown = derivation { name = "other"; system = "x86_64-linux"; builder = "/bin/sh"; };
+in
+  builtins.seq known.outPath (builtins.seq unknown (builtins.break 1))
+"#;
+    let dir = fixture(&[("main.nix", program)]);
+    let file = path(&dir, "main.nix");
+    let mut d = Dap::initialized(json!({}));
+    d.launch(json!({ "program": file }));
+    d.stopped();
+    let frames = d.frames().len() as i64;
+    let lets = (1..=frames)
+        .find_map(|id| {
+            let body = d.ok("scopes", json!({ "frameId": id }));
+            body["scopes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["name"] == "Let")
+                .cloned()
+        })
+        .expect("a frame with the let scope");
+    let vars = d.vars(&lets["variablesReference"]);
+    assert_eq!(
+        var(&vars, "known")["value"],
+        "«derivation /nix/store/pnwh4xsfs4j508bs9iw6bpkyc4zw6ryx-hello»"
+    );
+    assert_eq!(var(&vars, "unknown")["value"], "«derivation»");
+    // Expanding the derivation lists its attributes; `outPath` of the one not
+    // yet computed stays a thunk.
+    let unknown = var(&vars, "unknown").clone();
+    let attrs = d.vars(&unknown["variablesReference"]);
+    assert_eq!(var(&attrs, "outPath")["value"], "«thunk»");
+    d.resume("continue");
+    assert_eq!(d.output_until_end("stdout"), "1\n");
+    d.finish();
+}
