@@ -633,7 +633,10 @@ fn stepping_through_a_lazy_program() {
 #[test]
 fn pause_stops_a_running_evaluation() {
     let mut d = Dap::initialized(json!({}));
-    d.launch(json!({ "expression": "let loop = n: if n == 0 then 0 else loop (n - 1); in loop 100000000" }));
+    // Shallow but exponential, so it is still running when the pause
+    // arrives however slow the machine (a deep recursion would end early in
+    // a max-call-depth error).
+    d.launch(json!({ "expression": "let loop = n: if n < 2 then n else loop (n - 1) + loop (n - 2); in loop 80" }));
     std::thread::sleep(Duration::from_millis(200));
     d.ok("pause", json!({ "threadId": 1 }));
     assert_eq!(d.stopped()["reason"], "pause");
