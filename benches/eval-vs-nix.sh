@@ -16,8 +16,9 @@
 #    runs, default 5; installed with apt-get when running as root unless
 #    BENCH_NO_INSTALL=1) and measures the peak RSS of one more run of each
 #    with GNU time (`/usr/bin/time -f %M`).
-# 4. Prints a table: workload, C++ Nix mean, tvix mean, ratio nix/tvix (> 1
-#    means tvix is faster), peak RSS of each.
+# 4. Prints a table: workload, median wall time of each, ratio nix/tvix
+#    (> 1 means tvix is faster), the same ratio for CPU time (user+system),
+#    peak RSS of each.
 #
 # Exits 1 when any workload's outputs differ. Never run by `cargo test`.
 set -euo pipefail
@@ -84,7 +85,7 @@ for w in "${workloads[@]}"; do
     if [[ $nix_rc != 0 || $tvix_rc != 0 ]] || ! cmp -s "$work/nix.out" "$work/tvix.out"; then
         echo "==== $name: OUTPUT MISMATCH (C++ Nix exit $nix_rc, tvix exit $tvix_rc)"
         diff <(cat "$work/nix.out" "$work/nix.err") <(cat "$work/tvix.out" "$work/tvix.err") | head -20 || true
-        rows+=("$name|mismatch|||||")
+        rows+=("$name|mismatch|||||||")
         mismatches=$((mismatches + 1))
         continue
     fi
@@ -97,29 +98,31 @@ for w in "${workloads[@]}"; do
 
     /usr/bin/time -o "$work/nix.rss" -f %M "${nix_cmd[@]}" >/dev/null 2>&1
     /usr/bin/time -o "$work/tvix.rss" -f %M "${tvix_cmd[@]}" >/dev/null 2>&1
-    read -r nix_mean nix_sd tvix_mean tvix_sd < <(python3 - "$work/$name.json" <<'PY'
+    read -r nix_med nix_sd nix_cpu tvix_med tvix_sd tvix_cpu < <(python3 - "$work/$name.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-print(r[0]["mean"], r[0]["stddev"] or 0, r[1]["mean"], r[1]["stddev"] or 0)
+for x in r[:2]:
+    print(x["median"], x["stddev"] or 0, x["user"] + x["system"], end=" ")
+print()
 PY
 )
-    rows+=("$name|$nix_mean|$nix_sd|$tvix_mean|$tvix_sd|$(tail -1 "$work/nix.rss")|$(tail -1 "$work/tvix.rss")")
+    rows+=("$name|$nix_med|$nix_sd|$nix_cpu|$tvix_med|$tvix_sd|$tvix_cpu|$(tail -1 "$work/nix.rss")|$(tail -1 "$work/tvix.rss")")
 done
 
 echo
-echo "==== summary: mean of $runs runs after $warmup warm-up(s); ratio = C++ Nix / tvix (> 1: tvix faster); peak RSS of one run"
+echo "==== summary: median wall time of $runs runs after $warmup warm-up(s) (± σ); ratio = C++ Nix / tvix (> 1: tvix faster); CPU ratio = the same for mean user+system time (steadier on a busy machine); peak RSS of one run"
 python3 - "${rows[@]}" <<'PY'
 import sys
-print("| workload | C++ Nix mean | tvix mean | ratio nix/tvix | C++ Nix peak RSS | tvix peak RSS |")
-print("| --- | ---: | ---: | ---: | ---: | ---: |")
+print("| workload | C++ Nix median | tvix median | ratio nix/tvix | CPU ratio | C++ Nix peak RSS | tvix peak RSS |")
+print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for row in sys.argv[1:]:
-    name, nm, nsd, tm, tsd, nrss, trss = row.split("|")
+    name, nm, nsd, ncpu, tm, tsd, tcpu, nrss, trss = row.split("|")
     if nm == "mismatch":
-        print(f"| {name} | output differs | | | | |")
+        print(f"| {name} | output differs | | | | | |")
         continue
-    nm, nsd, tm, tsd = map(float, (nm, nsd, tm, tsd))
+    nm, nsd, ncpu, tm, tsd, tcpu = map(float, (nm, nsd, ncpu, tm, tsd, tcpu))
     print(f"| {name} | {nm * 1000:.0f} ± {nsd * 1000:.0f} ms | {tm * 1000:.0f} ± {tsd * 1000:.0f} ms "
-          f"| {nm / tm:.2f} | {int(nrss) / 1024:.1f} MiB | {int(trss) / 1024:.1f} MiB |")
+          f"| {nm / tm:.2f} | {ncpu / tcpu:.2f} | {int(nrss) / 1024:.1f} MiB | {int(trss) / 1024:.1f} MiB |")
 PY
 if [[ $mismatches != 0 ]]; then
     echo "$mismatches workload(s) gave different output" >&2

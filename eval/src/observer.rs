@@ -118,7 +118,7 @@ impl<'a> Scope<'a> {
     pub fn slots(&self, depth: usize) -> Vec<Value> {
         self.frames()
             .nth(depth)
-            .map(|e| e.slots.borrow().clone())
+            .map(|e| e.slots.borrow().to_vec())
             .unwrap_or_default()
     }
 }

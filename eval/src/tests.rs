@@ -161,6 +161,51 @@ fn evaluate_many_times() {
 }
 
 #[test]
+fn cycles_through_unregistered_frames_are_broken() {
+    on_big_stack(evaluate_cycles_many_times);
+}
+
+/// Frames complete at creation (a plain lambda's argument, `with`,
+/// `inherit (e)`, a formals frame without defaults) are not registered;
+/// every cycle through them must still pass through a registered thunk or
+/// frame.
+fn evaluate_cycles_many_times() {
+    let programs = [
+        // thunk x -> set -> closure g -> frame of f (y = x) -> x
+        "let x = f x; f = y: { a = y; g = z: y; }; in x.g 1 == x",
+        // `with` frame holding the set that holds a closure over it
+        "let s = with { v = 1; }; { w = v; f = z: s.w; }; in s.f 0",
+        // inherit-from frame
+        "let t = { k = 2; }; s = rec { inherit (t) k; me = s; f = z: me.k; }; in s.f 0",
+        // formals without defaults (unregistered) and with defaults (registered)
+        "let s = ({ a, ... }: { inherit a; f = z: a; }) { a = s; b = 1; }; in s.f 0 == s",
+        "let s = ({ a, b ? s }: { inherit a b; f = z: b; }) { a = 1; }; in s.f 0 == s",
+    ];
+    let before = crate::value::live_envs();
+    for i in 0..1_000 {
+        for src in programs {
+            let mut ev = Evaluator::new(Box::new(NoIO), Settings::default());
+            let v = ev.eval_source("«string»", src, "/").unwrap();
+            let v = ev.force_deep(&v).unwrap();
+            assert!(
+                matches!(
+                    v,
+                    crate::value::Value::Bool(true) | crate::value::Value::Int(_)
+                ),
+                "{src}"
+            );
+            drop(v);
+            drop(ev);
+            assert_eq!(
+                crate::value::live_envs(),
+                before,
+                "evaluation {i} of {src} leaked frames"
+            );
+        }
+    }
+}
+
+#[test]
 fn printing_matches_nix_instantiate() {
     check(
         "[ 1.0 0.1 1.0e21 123456789.0 (-0.5) ]",

@@ -71,9 +71,17 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
             )?;
             remove.push(s.to_str_lossy().into_owned());
         }
+        // Sorted once, so each attribute is one binary search: the list
+        // can be as long as the set (thousands of names).
+        remove.sort_unstable();
+        remove.dedup();
         let kept = a
             .iter()
-            .filter(|x| !remove.iter().any(|r| r == x.name.as_str()))
+            .filter(|x| {
+                remove
+                    .binary_search_by(|r| r.as_str().cmp(x.name.as_str()))
+                    .is_err()
+            })
             .cloned()
             .collect();
         Ok(Value::Attrs(Rc::new(AttrSet::from_sorted(kept))))

@@ -69,7 +69,7 @@ impl Evaluator {
         let (ir, _) = self.parse_and_lower_in_scope(&path, &text, &dir, &names)?;
         let base = self.base_env.clone();
         let env = match &scope {
-            Some(s) => self.new_env(s.iter().map(|a| a.value.clone()).collect(), &base),
+            Some(s) => self.new_complete_env(s.iter().map(|a| a.value.clone()).collect(), &base),
             None => base,
         };
         let v = self.eval(&ir, &env)?;

@@ -170,7 +170,7 @@ pub(crate) fn install(ev: &mut Evaluator) {
     }
     // `builtins.builtins` is the set itself: a thunk that the registry
     // clears when the evaluation ends, breaking the cycle.
-    let base = Rc::new(Env::new(Vec::new(), None));
+    let base = Rc::new(Env::new(crate::value::Slots::new(), None));
     let self_ref = Thunk::apply(Value::PrimOp(&BUILTINS_SELF), Value::Null, Pos::NONE);
     entries.push(Attr {
         name: Symbol::new("builtins"),
@@ -180,7 +180,7 @@ pub(crate) fn install(ev: &mut Evaluator) {
     let builtins = Value::Attrs(Rc::new(AttrSet::from_unsorted(entries)));
     ev.builtins = builtins.clone();
 
-    let mut slots = Vec::new();
+    let mut slots = crate::value::Slots::new();
     let Value::Attrs(set) = &builtins else {
         unreachable!("just built")
     };

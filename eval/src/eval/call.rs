@@ -8,7 +8,7 @@ use super::expr::{did_you_mean, frame, frame_with};
 use crate::error::{EvalError, EvalResult};
 use crate::lower::Ir;
 use crate::pos::Pos;
-use crate::value::{Closure, Env, PrimOpApp, Value};
+use crate::value::{Closure, Env, PrimOpApp, Slots, Value};
 
 impl Evaluator {
     /// Applies `f` to `arg` (a value or thunk); `pos` is the call site.
@@ -165,10 +165,8 @@ impl Evaluator {
         pos: Pos,
     ) -> EvalResult<Value> {
         let l = &c.lambda;
-        let mut slots = Vec::with_capacity(l.frame_size());
         let Some(formals) = &l.formals else {
-            slots.push(arg);
-            let env = self.new_env(slots, &c.env);
+            let env = self.new_complete_env(smallvec::smallvec![arg], &c.env);
             return self
                 .eval(&l.body, &env)
                 .map_err(frame_with(|| lambda_frame(c), l.pos));
@@ -180,8 +178,12 @@ impl Evaluator {
                 l.pos,
             ));
         };
-        let env = self.new_env(Vec::new(), &c.env);
+        // Registered only when a default is used: defaults are thunks in
+        // this frame, filled in after it exists.
+        let env = self.new_complete_env(Slots::new(), &c.env);
+        let mut slots = Slots::with_capacity(l.frame_size());
         let mut used = 0;
+        let mut defaulted = false;
         for formal in &formals.entries {
             match attrs.get(formal.name.as_str()) {
                 Some(a) => {
@@ -189,7 +191,10 @@ impl Evaluator {
                     slots.push(a.value.clone());
                 }
                 None => match &formal.default {
-                    Some(d) => slots.push(self.make_thunk(d, &env)),
+                    Some(d) => {
+                        defaulted = true;
+                        slots.push(self.make_thunk(d, &env));
+                    }
                     None => {
                         return Err(EvalError::eval(
                             format!(
@@ -223,6 +228,9 @@ impl Evaluator {
             slots.push(attrs_v.clone());
         }
         *env.slots.borrow_mut() = slots;
+        if defaulted {
+            self.registry.env(&env);
+        }
         self.eval(&l.body, &env)
             .map_err(frame_with(|| lambda_frame(c), l.pos))
     }

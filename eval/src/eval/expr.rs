@@ -8,7 +8,7 @@ use super::Evaluator;
 use crate::error::{ErrorKind, EvalError, EvalResult, Frame};
 use crate::lower::{AttrKey, AttrScope, AttrsIr, Ir, IrKind};
 use crate::pos::Pos;
-use crate::value::{Attr, AttrSet, Env, NixString, Symbol, Value};
+use crate::value::{Attr, AttrSet, Env, NixString, Slots, Symbol, Value};
 
 /// Adds a trace frame to an error on its way out.
 pub(crate) fn frame<M: Into<String>>(
@@ -41,12 +41,23 @@ pub(crate) fn frame_with(
 }
 
 impl Evaluator {
-    /// A new frame, registered so that cycles through it are broken when
-    /// the evaluation ends.
-    pub(crate) fn new_env(&mut self, slots: Vec<Value>, parent: &Rc<Env>) -> Rc<Env> {
+    /// A new frame whose slots are filled (or changed) after it exists,
+    /// so they may point back at it: registered, so that cycles through it
+    /// are broken when the evaluation ends.
+    pub(crate) fn new_env(&mut self, slots: Slots, parent: &Rc<Env>) -> Rc<Env> {
         let env = Rc::new(Env::new(slots, Some(parent.clone())));
         self.registry.env(&env);
         env
+    }
+
+    /// A new frame whose slots are complete and never change (a lambda's
+    /// argument, a `with` scope, `inherit (e)` sources). Nothing made
+    /// before it can point at it except through a later mutation — of a
+    /// registered frame or of a thunk, which the registry tracks — so it
+    /// needs no registration of its own (see `registry`).
+    #[inline]
+    pub(crate) fn new_complete_env(&mut self, slots: Slots, parent: &Rc<Env>) -> Rc<Env> {
+        Rc::new(Env::new(slots, Some(parent.clone())))
     }
 
     /// Evaluates `ir` in `env` to weak head normal form.
@@ -66,10 +77,27 @@ impl Evaluator {
         match &ir.kind {
             IrKind::Const(v) => Ok(v.clone()),
             IrKind::Var { depth, slot, name } => {
-                let v = env.lookup(*depth, *slot).ok_or_else(|| {
-                    EvalError::eval(format!("undefined variable '{}'", name.as_str()), ir.pos)
-                })?;
-                self.force(&v)
+                // The common cases — a plain value or an already forced
+                // thunk — clone the value straight out of the slot, without
+                // taking a handle on the thunk first.
+                let frame = env.ancestor(*depth);
+                let thunk = {
+                    let slots = frame.map(|f| f.slots.borrow());
+                    match slots.as_ref().and_then(|s| s.get(*slot as usize)) {
+                        Some(Value::Thunk(t)) => match t.forced() {
+                            Some(v) => return Ok(v),
+                            None => t.clone(),
+                        },
+                        Some(v) => return Ok(v.clone()),
+                        None => {
+                            return Err(EvalError::eval(
+                                format!("undefined variable '{}'", name.as_str()),
+                                ir.pos,
+                            ));
+                        }
+                    }
+                };
+                self.force_thunk(&thunk)
             }
             IrKind::WithVar { name, withs } => {
                 let v = self.lookup_with(name, withs, env, ir.pos)?;
@@ -131,7 +159,7 @@ impl Evaluator {
             }
             IrKind::With { env: scope, body } => {
                 let scope = self.make_thunk(scope, env);
-                let frame = self.new_env(vec![scope], env);
+                let frame = self.new_complete_env(smallvec::smallvec![scope], env);
                 self.eval(body, &frame)
             }
             IrKind::If { cond, then_, else_ } => {
@@ -419,14 +447,14 @@ impl Evaluator {
             .iter()
             .map(|s| self.make_thunk(s, env))
             .collect();
-        Some(self.new_env(sources, env))
+        Some(self.new_complete_env(sources, env))
     }
 
     /// Makes the frame of a `rec` set or `let` and fills it.
     fn bind_recursive(&mut self, ir: &AttrsIr, env: &Rc<Env>) -> EvalResult<Rc<Env>> {
-        let frame = self.new_env(Vec::new(), env);
+        let frame = self.new_env(Slots::new(), env);
         let inherit_env = self.inherit_from_env(ir, &frame);
-        let mut values = Vec::with_capacity(ir.attrs.len());
+        let mut values = Slots::with_capacity(ir.attrs.len());
         for a in &ir.attrs {
             let scope_env = match a.scope {
                 AttrScope::Own => &frame,

@@ -109,7 +109,7 @@ impl Evaluator {
             settings,
             io: Rc::from(io),
             globals: Globals::default(),
-            base_env: Rc::new(Env::new(Vec::new(), None)),
+            base_env: Rc::new(Env::new(crate::value::Slots::new(), None)),
             builtins: Value::Null,
             import_cache: FxHashMap::default(),
             registry: registry::Registry::default(),
@@ -192,7 +192,7 @@ impl Evaluator {
         let env = if kept.is_empty() {
             base
         } else {
-            self.new_env(kept.into_iter().map(|(_, v)| v).collect(), &base)
+            self.new_complete_env(kept.into_iter().map(|(_, v)| v).collect(), &base)
         };
         Ok((ir, env))
     }
@@ -292,9 +292,13 @@ impl Evaluator {
         use crate::lower::IrKind;
         match &ir.kind {
             IrKind::Const(v) => v.clone(),
-            IrKind::Var { depth, slot, .. } => env
-                .lookup(*depth, *slot)
-                .unwrap_or_else(|| Value::Thunk(Thunk::suspended(ir.clone(), env.clone()))),
+            // A forced thunk is passed on as its value: whoever forces it
+            // next skips the indirection.
+            IrKind::Var { depth, slot, .. } => match env.lookup(*depth, *slot) {
+                Some(Value::Thunk(t)) => t.forced().unwrap_or(Value::Thunk(t)),
+                Some(v) => v,
+                None => Value::Thunk(Thunk::suspended(ir.clone(), env.clone())),
+            },
             IrKind::Lambda(l) => Value::Lambda(Rc::new(crate::value::Closure {
                 lambda: l.clone(),
                 env: env.clone(),

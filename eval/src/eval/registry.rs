@@ -3,10 +3,16 @@
 //! Values are reference counted. Nix programs make cycles routinely — a
 //! `rec` set or `let` frame holds thunks that hold the frame, and a forced
 //! thunk may hold a set that holds the thunk — and reference counting alone
-//! would leak them. Every cycle passes through a frame's slots or through a
-//! forced thunk whose value is a container, so the evaluation keeps weak
-//! handles to exactly those and, when it ends, empties them. Whatever is
-//! still alive after that is owned by the caller and acyclic.
+//! would leak them. A cycle needs an object that was changed to point at
+//! something made after it: values are immutable, so that is either a
+//! frame whose slots were filled after it existed (`rec`, `let`, a lambda
+//! frame with defaults, which are thunks in that frame) or a thunk forced
+//! to a container. The evaluation keeps weak handles to exactly those and,
+//! when it ends, empties them. Frames whose slots are complete when they
+//! are made (a lambda's argument, a `with` scope, `inherit (e)` sources)
+//! cannot close a cycle themselves and are not registered, which keeps the
+//! registry out of the hot path of calls. Whatever is still alive after
+//! clearing is owned by the caller and acyclic.
 //!
 //! This keeps memory flat in a long-running process (the language server
 //! evaluates thousands of times) at the cost of one weak pointer per frame

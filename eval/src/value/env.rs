@@ -7,7 +7,14 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use smallvec::SmallVec;
+
 use super::Value;
+
+/// A frame's slots: most frames (a lambda's argument, a `with` scope, a
+/// small `let`) have one or two, kept inline so that making the frame is
+/// one allocation.
+pub type Slots = SmallVec<[Value; 2]>;
 
 thread_local! {
     static LIVE_ENVS: Cell<usize> = const { Cell::new(0) };
@@ -22,14 +29,14 @@ pub fn live_envs() -> usize {
 pub struct Env {
     /// The frame's values, filled while the frame is set up (`rec` and
     /// `let` frames refer to themselves, hence the cell).
-    pub slots: RefCell<Vec<Value>>,
+    pub slots: RefCell<Slots>,
     /// The enclosing frame.
     pub parent: Option<Rc<Env>>,
 }
 
 impl Env {
     /// A frame with the given slots.
-    pub fn new(slots: Vec<Value>, parent: Option<Rc<Env>>) -> Env {
+    pub fn new(slots: Slots, parent: Option<Rc<Env>>) -> Env {
         LIVE_ENVS.with(|c| c.set(c.get() + 1));
         Env {
             slots: RefCell::new(slots),
@@ -38,12 +45,23 @@ impl Env {
     }
 
     /// The value in `slot` of the frame `depth` levels up.
+    #[inline]
     pub fn lookup(self: &Rc<Env>, depth: u32, slot: u32) -> Option<Value> {
+        self.ancestor(depth)?
+            .slots
+            .borrow()
+            .get(slot as usize)
+            .cloned()
+    }
+
+    /// The frame `depth` levels up.
+    #[inline]
+    pub fn ancestor(self: &Rc<Env>, depth: u32) -> Option<&Rc<Env>> {
         let mut env = self;
         for _ in 0..depth {
             env = env.parent.as_ref()?;
         }
-        env.slots.borrow().get(slot as usize).cloned()
+        Some(env)
     }
 }
 

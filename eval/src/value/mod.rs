@@ -15,7 +15,7 @@ mod thunk;
 use std::rc::Rc;
 
 pub use attrs::{Attr, AttrSet, Symbol};
-pub use env::{Env, live_envs};
+pub use env::{Env, Slots, live_envs};
 pub use string::{Context, NixString, StringBuilder};
 pub use thunk::{Thunk, ThunkState};
 

@@ -40,8 +40,11 @@ impl Thunk {
     }
 
     /// The value, if already forced.
+    #[inline]
     pub fn forced(&self) -> Option<Value> {
-        match &*self.0.borrow() {
+        // `try_borrow`: a thunk being evaluated may be mutably borrowed
+        // higher up; it is not forced then.
+        match &*self.0.try_borrow().ok()? {
             ThunkState::Forced(v) => Some(v.clone()),
             _ => None,
         }
