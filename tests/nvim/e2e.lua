@@ -48,7 +48,13 @@ local ok, err = pcall(function()
   end
 
   -- Definition of `lib.double` (line 4, column 6) is in lib.nix.
-  local definition = request('textDocument/definition', at(4, 6))
+  -- The workspace is indexed in the background after `initialized`; on a
+  -- loaded machine lib.nix may not be indexed yet, so ask until it is.
+  local definition
+  assert(vim.wait(20000, function()
+    definition = request('textDocument/definition', at(4, 6))
+    return definition ~= nil and (definition[1] ~= nil or definition.uri ~= nil)
+  end, 100), 'definition never resolved')
   local target = definition[1] or definition
   emit('DEFINITION', string.format('%s:%d:%d', vim.fn.fnamemodify(vim.uri_to_fname(target.uri), ':t'),
     target.range.start.line, target.range.start.character))
