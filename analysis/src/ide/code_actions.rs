@@ -278,7 +278,10 @@ fn inherit_rewrites(root: &SyntaxNode, range: TextRange) -> Vec<CodeAction> {
             return out;
         };
         let name = path.syntax().text().to_string();
-        if is_identifier(&name) && value.syntax().text() == name.as_str() {
+        if is_identifier(&name)
+            && value.syntax().text() == name.as_str()
+            && !binds_recursively(binding.syntax())
+        {
             out.push(CodeAction {
                 title: format!("Convert to `inherit {name};`"),
                 is_quick_fix: false,
@@ -304,7 +307,7 @@ fn inherit_rewrites(root: &SyntaxNode, range: TextRange) -> Vec<CodeAction> {
                 }
             })
             .collect();
-        if !bindings.is_empty() {
+        if !bindings.is_empty() && (from.is_some() || !binds_recursively(inherit.syntax())) {
             out.push(CodeAction {
                 title: "Convert `inherit` to bindings".into(),
                 is_quick_fix: false,
@@ -317,4 +320,20 @@ fn inherit_rewrites(root: &SyntaxNode, range: TextRange) -> Vec<CodeAction> {
         }
     }
     out
+}
+
+/// Whether the binding `node` sits in a `let` or a `rec` set, where `a = a;`
+/// refers to itself while `inherit a;` refers to the enclosing scope: there
+/// the two are not interchangeable.
+fn binds_recursively(node: &SyntaxNode) -> bool {
+    let Some(parent) = node.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        NODE_LET_IN | NODE_LEGACY_LET => true,
+        NODE_ATTR_SET => ast::AttrSet::cast(parent)
+            .and_then(|set| set.rec_token())
+            .is_some(),
+        _ => false,
+    }
 }

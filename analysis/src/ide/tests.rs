@@ -551,3 +551,55 @@ fn diagnostics_through_the_database() {
         undefined-variable 14..15 undefined variable 'b'"#]]
     .assert_eq(&out.join("\n"));
 }
+
+/// The titles and results of the non-fix code actions at the cursor.
+fn check_rewrites(text: &str, expect: Expect) {
+    let (host, cursor) = fixture(text);
+    let cursor = cursor.expect("a $0 cursor");
+    let analysis = host.analysis();
+    let source = analysis.file_text(cursor.file).unwrap();
+    let mut out = String::new();
+    for action in analysis
+        .code_actions(cursor.file, TextRange::empty(cursor.offset))
+        .unwrap()
+        .into_iter()
+        .filter(|a| !a.is_quick_fix)
+    {
+        let mut fixed = source.to_string();
+        for edit in action.edits.iter().rev() {
+            fixed.replace_range(std::ops::Range::<usize>::from(edit.range), &edit.new_text);
+        }
+        out.push_str(&format!("{}: {}\n", action.title, fixed));
+    }
+    expect.assert_eq(&out);
+}
+
+#[test]
+fn inherit_rewrites_only_where_they_keep_the_meaning() {
+    check_rewrites(
+        "a: { a$0 = a; }",
+        expect![[r#"
+            Convert to `inherit a;`: a: { inherit a; }
+
+        "#]],
+    );
+    check_rewrites(
+        "a: { inherit a$0; }",
+        expect![[r#"
+            Convert `inherit` to bindings: a: { a = a; }
+
+        "#]],
+    );
+    // In `let` and `rec`, `a = a;` is the binding itself (infinite
+    // recursion) while `inherit a;` is the outer `a`: no rewrite either way.
+    check_rewrites("a: let a$0 = a; in a", expect![""]);
+    check_rewrites("a: rec { inherit a$0; }", expect![""]);
+    // `inherit (x) a;` ↔ `a = (x).a;` keeps its meaning everywhere.
+    check_rewrites(
+        "x: let inherit (x) a$0; in a",
+        expect![[r#"
+            Convert `inherit` to bindings: x: let a = (x).a; in a
+
+        "#]],
+    );
+}
