@@ -25,48 +25,6 @@ fn digest_size(algo: &str) -> Option<usize> {
     })
 }
 
-const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for c in s.bytes() {
-        if c == b'=' {
-            break;
-        }
-        let v = B64.iter().position(|&x| x == c)? as u32;
-        acc = acc << 6 | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
 fn nixbase32_decode(s: &str, size: usize) -> Option<Vec<u8>> {
     const ALPHABET: &[u8] = b"0123456789abcdfghijklmnpqrsvwxyz";
     let mut out = vec![0u8; size];
@@ -110,7 +68,7 @@ fn parse_any(text: &str, algo: Option<&str>) -> EvalResult<(String, Vec<u8>)> {
     };
     let size = digest_size(&algo).ok_or_else(|| hash_algo_error(&algo))?;
     let bytes = if sri {
-        base64_decode(body)
+        tvix_store::hash::base64_decode(body)
     } else if body.len() == size * 2 {
         (0..size)
             .map(|i| u8::from_str_radix(body.get(2 * i..2 * i + 2)?, 16).ok())
@@ -118,7 +76,7 @@ fn parse_any(text: &str, algo: Option<&str>) -> EvalResult<(String, Vec<u8>)> {
     } else if body.len() == (size * 8).div_ceil(5) {
         nixbase32_decode(body, size)
     } else if body.len() == size.div_ceil(3) * 4 {
-        base64_decode(body)
+        tvix_store::hash::base64_decode(body)
     } else {
         None
     };
@@ -182,8 +140,8 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         let out = match format.as_str() {
             "base16" => hex(&bytes),
             "nix32" | "base32" => nixbase32(&bytes),
-            "base64" => base64_encode(&bytes),
-            "sri" => format!("{algo}-{}", base64_encode(&bytes)),
+            "base64" => tvix_store::hash::base64_encode(&bytes),
+            "sri" => format!("{algo}-{}", tvix_store::hash::base64_encode(&bytes)),
             other => {
                 return Err(EvalError::eval(
                     format!(
