@@ -88,3 +88,29 @@ fn readme_lists_the_unimplemented_builtins() {
         "update README.md's Builtins section to list: {missing:?}"
     );
 }
+
+#[test]
+fn search_path_is_shown_as_written_and_resolved_on_lookup() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tvix"))
+        .args([
+            "eval",
+            "--strict",
+            "-I",
+            "a=/x/../y",
+            "-E",
+            "[ (map (e: \"${e.prefix}=${e.path}\") builtins.nixPath) <t/tests/cli_eval.rs> ]",
+        ])
+        .env("NIX_PATH", "n=https://h.example/x.tar.gz:t=./src/..")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!(
+            "[ [ \"a=/x/../y\" \"n=https://h.example/x.tar.gz\" \"t=./src/..\" ] {}/tests/cli_eval.rs ]\n",
+            env!("CARGO_MANIFEST_DIR")
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -69,25 +69,11 @@ impl LaunchConfig {
     /// The evaluator settings (search path from `searchPath` then
     /// `NIX_PATH`).
     pub fn settings(&self) -> Settings {
-        let cwd = self.cwd();
-        let nix_path = std::env::var("NIX_PATH").unwrap_or_default();
-        let mut search_path = Vec::new();
-        for entry in self
-            .search_path
-            .iter()
-            .map(String::as_str)
-            .chain(nix_path.split(':').filter(|s| !s.is_empty()))
-        {
-            let (prefix, dir) = entry.split_once('=').unwrap_or(("", entry));
-            let dir = if dir.contains("://") {
-                dir.to_owned()
-            } else {
-                cwd.join(dir).display().to_string()
-            };
-            search_path.push((prefix.to_owned(), dir));
-        }
         Settings {
-            search_path,
+            search_path: tvix_eval::search_path::from_env(
+                self.search_path.iter().map(String::as_str),
+            ),
+            cwd: Some(self.cwd()),
             home: std::env::var("HOME").ok(),
             ..Settings::default()
         }

@@ -25,6 +25,7 @@ pub mod lower;
 pub mod observer;
 pub mod pos;
 pub mod print;
+pub mod search_path;
 pub mod store;
 pub mod value;
 

@@ -85,12 +85,11 @@ impl Config {
             eval_enabled: self.eval.enable,
             eval_timeout_ms: self.eval.timeout_ms,
             eval_max_steps: self.eval.max_steps,
-            search_path: self
-                .nix_path
-                .iter()
-                .filter_map(|entry| entry.split_once('='))
-                .map(|(name, path)| (name.to_owned(), path.to_owned()))
-                .collect(),
+            // Entries without a prefix (`/path`) are kept, as `-I` keeps them.
+            search_path: tvix_eval::search_path::entries(
+                self.nix_path.iter().map(String::as_str),
+                "",
+            ),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use tvix_analysis::FileSystem;
-use tvix_eval::FileType;
+use tvix_eval::{EvalIO, FileType, StdIO};
 
 /// The `*.nix` files under `root`, skipping what `.gitignore` (and hidden
 /// directories) exclude, sorted.
@@ -28,39 +28,20 @@ pub fn read_text(path: &str) -> Option<Arc<str>> {
     String::from_utf8(bytes).ok().map(Arc::from)
 }
 
-/// The real file system.
+/// The real file system, read exactly as `tvix eval` reads it (so the
+/// server's evaluation sees what the command line would).
 pub struct DiskFileSystem;
 
 impl FileSystem for DiskFileSystem {
     fn read_file(&self, path: &str) -> io::Result<Vec<u8>> {
-        std::fs::read(path)
+        StdIO.read_file(path)
     }
 
     fn read_dir(&self, path: &str) -> io::Result<Vec<(String, FileType)>> {
-        let mut out = Vec::new();
-        for entry in std::fs::read_dir(path)? {
-            let entry = entry?;
-            out.push((
-                entry.file_name().to_string_lossy().into_owned(),
-                convert(entry.file_type()?),
-            ));
-        }
-        Ok(out)
+        StdIO.read_dir(path)
     }
 
     fn file_type(&self, path: &str) -> io::Result<FileType> {
-        Ok(convert(std::fs::symlink_metadata(path)?.file_type()))
-    }
-}
-
-fn convert(ty: std::fs::FileType) -> FileType {
-    if ty.is_symlink() {
-        FileType::Symlink
-    } else if ty.is_dir() {
-        FileType::Directory
-    } else if ty.is_file() {
-        FileType::Regular
-    } else {
-        FileType::Unknown
+        StdIO.file_type(path)
     }
 }

@@ -125,24 +125,10 @@ impl EvalInputArgs {
     /// The evaluator settings these flags and the environment (`NIX_PATH`,
     /// `HOME`) ask for.
     pub fn settings(&self, cwd: &Path) -> anyhow::Result<Settings> {
-        let mut search_path = Vec::new();
-        let nix_path = std::env::var("NIX_PATH").unwrap_or_default();
-        for entry in self
-            .include
-            .iter()
-            .map(String::as_str)
-            .chain(nix_path.split(':').filter(|s| !s.is_empty()))
-        {
-            let (prefix, dir) = entry.split_once('=').unwrap_or(("", entry));
-            let dir = if dir.contains("://") {
-                dir.to_owned()
-            } else {
-                absolute(cwd, Path::new(dir)).display().to_string()
-            };
-            search_path.push((prefix.to_owned(), dir));
-        }
+        let search_path = tvix_eval::search_path::from_env(self.include.iter().map(String::as_str));
         Ok(Settings {
             search_path,
+            cwd: Some(cwd.to_owned()),
             max_call_depth: self.max_call_depth,
             home: std::env::var("HOME").ok(),
             experimental_features: self.extra_experimental_features.clone(),

@@ -41,22 +41,7 @@ The following commands are available:
 /// Runs `tvix repl`.
 pub fn run(args: ReplArgs) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot determine the current directory")?;
-    let nix_path = std::env::var("NIX_PATH").unwrap_or_default();
-    let search_path = args
-        .include
-        .iter()
-        .map(String::as_str)
-        .chain(nix_path.split(':').filter(|s| !s.is_empty()))
-        .map(|entry| {
-            let (prefix, dir) = entry.split_once('=').unwrap_or(("", entry));
-            let dir = if dir.contains("://") || Path::new(dir).is_absolute() {
-                dir.to_owned()
-            } else {
-                cwd.join(dir).display().to_string()
-            };
-            (prefix.to_owned(), dir)
-        })
-        .collect();
+    let search_path = tvix_eval::search_path::from_env(args.include.iter().map(String::as_str));
     let settings = Settings {
         search_path,
         home: std::env::var("HOME").ok(),

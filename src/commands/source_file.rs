@@ -45,16 +45,5 @@ impl SourceOrigin {
 /// resolved without touching the filesystem and symlinks are kept, as C++
 /// Nix keeps them.
 pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
-    let joined = cwd.join(path);
-    let mut out = PathBuf::from("/");
-    for component in joined.components() {
-        match component {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::Normal(part) => out.push(part),
-            _ => {}
-        }
-    }
-    out
+    tvix_eval::search_path::lexically_absolute(cwd, path)
 }

@@ -164,10 +164,17 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 wanted.strip_prefix(&format!("{prefix}/"))
             };
             let Some(rest) = rest else { continue };
+            let cwd = match &ev.settings.cwd {
+                Some(dir) => dir.clone(),
+                None => std::env::current_dir().unwrap_or_else(|_| "/".into()),
+            };
+            let Some(dir) = crate::search_path::resolve_dir(&path, &cwd) else {
+                continue;
+            };
             let candidate = if rest.is_empty() {
-                path.clone()
+                dir
             } else {
-                format!("{}/{}", path.trim_end_matches('/'), rest)
+                format!("{}/{}", dir.trim_end_matches('/'), rest)
             };
             let candidate = crate::eval::canonicalise(&candidate);
             if ev.io.path_exists(&candidate) {

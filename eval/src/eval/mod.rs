@@ -32,8 +32,12 @@ use crate::value::{Env, Thunk, ThunkState, Value};
 /// Settings of one evaluation.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// `-I` entries then `NIX_PATH` entries: `(prefix, path)`.
+    /// `-I` entries then `NIX_PATH` entries: `(prefix, path)`, as written
+    /// (see [`crate::search_path`]).
     pub search_path: Vec<(String, String)>,
+    /// The directory relative search-path entries are resolved against;
+    /// `None`: the process's working directory.
+    pub cwd: Option<std::path::PathBuf>,
     /// Nested calls allowed before "max-call-depth exceeded".
     pub max_call_depth: usize,
     /// Native stack bytes kept free: evaluation fails cleanly when less
@@ -51,6 +55,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             search_path: Vec::new(),
+            cwd: None,
             max_call_depth: 10000,
             stack_reserve: 4 * 1024 * 1024,
             home: None,
