@@ -11,11 +11,23 @@ use std::time::Instant;
 
 use serde_json::{Value as Json, json};
 use tvix_eval::lower::Ir;
-use tvix_eval::observer::{DebugContext, FrameKind, Peek, is_stop, peek};
+use tvix_eval::observer::{DebugContext, FrameKind, FrameNames, Peek, is_stop, peek};
 use tvix_eval::pos::FileId;
 use tvix_eval::value::{Env, Value};
 
 use crate::debuggee::{DapObserver, EVAL_TIMEOUT, VarRef};
+
+/// A frame's slots with their names; slots without a name (lowering's
+/// temporaries) are left out.
+fn named_slots(frame: &FrameNames, slots: &[Value]) -> Vec<(String, Value)> {
+    frame
+        .names
+        .iter()
+        .zip(slots.iter())
+        .filter(|(n, _)| !n.as_str().is_empty())
+        .map(|(n, v)| (n.as_str().to_owned(), v.clone()))
+        .collect()
+}
 
 /// The names visible from a node, outermost first (so that inner ones win
 /// when bound in order): forced `with` sets first, then static frames.
@@ -40,14 +52,7 @@ pub fn bindings(cx: &DebugContext<'_>, ir: &Ir, env: &Rc<Env>) -> Vec<(String, V
                 }
             }
             _ => {
-                let pairs: Vec<(String, Value)> = frame
-                    .names
-                    .iter()
-                    .zip(slots.iter())
-                    .filter(|(n, _)| !n.as_str().is_empty())
-                    .map(|(n, v)| (n.as_str().to_owned(), v.clone()))
-                    .collect();
-                statics.push(pairs);
+                statics.push(named_slots(frame, &slots));
             }
         }
     }
@@ -332,13 +337,7 @@ impl DapObserver {
         match target {
             VarRef::Frame { env, names } => {
                 let slots = env.slots.borrow();
-                let mut pairs: Vec<(String, Value)> = names
-                    .names
-                    .iter()
-                    .zip(slots.iter())
-                    .filter(|(n, _)| !n.as_str().is_empty())
-                    .map(|(n, v)| (n.as_str().to_owned(), v.clone()))
-                    .collect();
+                let mut pairs = named_slots(names, &slots);
                 if names.kind == FrameKind::Global {
                     pairs.sort_by(|a, b| a.0.cmp(&b.0));
                 }

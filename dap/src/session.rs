@@ -339,15 +339,12 @@ impl Session {
             let col = bp["column"]
                 .as_i64()
                 .map(|c| (c - i64::from(self.coords.col1)).max(0) as u32);
-            let hit = match bp["hitCondition"].as_str().filter(|s| !s.trim().is_empty()) {
-                Some(h) => match HitCondition::parse(h) {
-                    Ok(h) => Some(h),
-                    Err(e) => {
-                        answer.push(json!({ "id": id, "verified": false, "message": e }));
-                        continue;
-                    }
-                },
-                None => None,
+            let hit = match hit_condition(&bp) {
+                Ok(h) => h,
+                Err(e) => {
+                    answer.push(json!({ "id": id, "verified": false, "message": e }));
+                    continue;
+                }
             };
             let action = Action {
                 condition: bp["condition"]
@@ -408,15 +405,12 @@ impl Session {
             let id = self.next_breakpoint;
             self.next_breakpoint += 1;
             let name = bp["name"].as_str().unwrap_or("").trim().to_owned();
-            let hit = match bp["hitCondition"].as_str().filter(|s| !s.trim().is_empty()) {
-                Some(h) => match HitCondition::parse(h) {
-                    Ok(h) => Some(h),
-                    Err(e) => {
-                        answer.push(json!({ "id": id, "verified": false, "message": e }));
-                        continue;
-                    }
-                },
-                None => None,
+            let hit = match hit_condition(&bp) {
+                Ok(h) => h,
+                Err(e) => {
+                    answer.push(json!({ "id": id, "verified": false, "message": e }));
+                    continue;
+                }
             };
             if name.is_empty() {
                 answer.push(json!({ "id": id, "verified": false, "message": "a function breakpoint needs a name" }));
@@ -554,4 +548,12 @@ fn run_evaluation(
     }
     client.event("exited", json!({ "exitCode": code }));
     client.event("terminated", Json::Null);
+}
+
+/// A breakpoint's `hitCondition`, if it has a non-blank one.
+fn hit_condition(bp: &Json) -> Result<Option<HitCondition>, String> {
+    match bp["hitCondition"].as_str().filter(|s| !s.trim().is_empty()) {
+        Some(h) => HitCondition::parse(h).map(Some),
+        None => Ok(None),
+    }
 }
