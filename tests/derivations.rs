@@ -12,48 +12,11 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use tvix_eval::value::Value;
-use tvix_eval::{EvalIO, Evaluator, FileType, Settings, StdIO, StoreObject};
-
-/// The real file system, recording every store object handed over.
-struct RecordingIO {
-    objects: Rc<RefCell<BTreeMap<String, StoreObject>>>,
-}
-
-impl EvalIO for RecordingIO {
-    fn read_file(&self, path: &str) -> io::Result<Vec<u8>> {
-        StdIO.read_file(path)
-    }
-    fn read_dir(&self, path: &str) -> io::Result<Vec<(String, FileType)>> {
-        StdIO.read_dir(path)
-    }
-    fn file_type(&self, path: &str) -> io::Result<FileType> {
-        StdIO.file_type(path)
-    }
-    fn path_exists(&self, path: &str) -> bool {
-        StdIO.path_exists(path)
-    }
-    fn env_var(&self, _name: &str) -> Option<String> {
-        None
-    }
-    fn is_executable(&self, path: &str) -> bool {
-        StdIO.is_executable(path)
-    }
-    fn read_link(&self, path: &str) -> io::Result<String> {
-        StdIO.read_link(path)
-    }
-    fn print_diagnostic(&self, _line: &str) {}
-    fn add_to_store(&self, object: StoreObject) -> io::Result<()> {
-        self.objects
-            .borrow_mut()
-            .insert(object.path().to_string(), object);
-        Ok(())
-    }
-}
+use tvix_eval::{Evaluator, HostIO, Settings, StoreObject};
 
 /// What C++ Nix recorded for one case.
 enum Expected {
@@ -94,9 +57,17 @@ fn parse_expected(bytes: &[u8]) -> Expected {
 /// handed to the store.
 fn run_case(dir: &Path, case: &str) -> (Result<String, String>, BTreeMap<String, StoreObject>) {
     let objects = Rc::new(RefCell::new(BTreeMap::new()));
-    let io = RecordingIO {
-        objects: objects.clone(),
-    };
+    // The real file system, recording every store object handed over.
+    let recorded = objects.clone();
+    let io = HostIO::default()
+        .with_diagnostics(|_| {})
+        .without_environment()
+        .with_store(move |object| {
+            recorded
+                .borrow_mut()
+                .insert(object.path().to_string(), object);
+            Ok(())
+        });
     let mut ev = Evaluator::new(Box::new(io), Settings::default());
     let expr =
         format!("builtins.toJSON ((import ./summarise.nix).summarise (import ./cases/{case}.nix))");

@@ -510,7 +510,7 @@ fn run_evaluation(
     invalidated: bool,
 ) {
     let base_dir = config.cwd().display().to_string();
-    let mut ev = Evaluator::new(Box::new(crate::io::DapIO), config.settings());
+    let mut ev = Evaluator::new(Box::new(crate::io::dap_io()), config.settings());
     if !config.no_debug {
         ev.set_observer(Box::new(DapObserver::new(
             client.clone(),

@@ -6,6 +6,8 @@
 
 use std::io;
 
+pub use tvix_fetch::{FetchedTree, GitCheckout, GitRequest};
+
 /// The type of a directory entry, as `builtins.readDir` reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileType {
@@ -111,6 +113,31 @@ pub trait EvalIO {
     fn add_to_store(&self, _object: StoreObject) -> io::Result<()> {
         Ok(())
     }
+    /// The bytes at a URL (`fetchurl`). The default refuses: only
+    /// embedders that may touch the network or the disk outside the
+    /// workspace (the CLI, the debugger) fetch.
+    fn fetch_url(&self, url: &str) -> io::Result<Vec<u8>> {
+        Err(fetching_unavailable(url))
+    }
+    /// The unpacked tarball at a URL (`fetchTarball`).
+    fn fetch_tarball(&self, url: &str) -> io::Result<FetchedTree> {
+        Err(fetching_unavailable(url))
+    }
+    /// A git revision or dirty working tree (`fetchGit`).
+    fn fetch_git(&self, request: &GitRequest) -> io::Result<GitCheckout> {
+        Err(fetching_unavailable(&request.url))
+    }
+    /// A local path with its modification time (`fetchTree { type = "path"; }`).
+    fn fetch_path(&self, path: &str) -> io::Result<FetchedTree> {
+        Err(fetching_unavailable(path))
+    }
+}
+
+fn fetching_unavailable(what: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::Unsupported,
+        format!("cannot fetch '{what}': fetching is disabled in this evaluation"),
+    )
 }
 
 /// The real file system and process environment; diagnostics on stderr.
@@ -158,6 +185,115 @@ impl EvalIO for StdIO {
 
     fn print_diagnostic(&self, line: &str) {
         eprintln!("{line}");
+    }
+
+    fn fetch_url(&self, url: &str) -> io::Result<Vec<u8>> {
+        tvix_fetch::download(url)
+    }
+
+    fn fetch_tarball(&self, url: &str) -> io::Result<FetchedTree> {
+        tvix_fetch::unpack_tarball(&tvix_fetch::download(url)?, url)
+    }
+
+    fn fetch_git(&self, request: &GitRequest) -> io::Result<GitCheckout> {
+        tvix_fetch::fetch_git(request, &mut |w| {
+            self.print_diagnostic(&format!("warning: {w}"))
+        })
+    }
+
+    fn fetch_path(&self, path: &str) -> io::Result<FetchedTree> {
+        tvix_fetch::fetch_path(path)
+    }
+}
+
+/// Where [`HostIO`] sends diagnostics.
+type DiagnosticSink = Box<dyn Fn(&str)>;
+/// What [`HostIO`] does with store objects.
+type StoreSink = Box<dyn Fn(StoreObject) -> io::Result<()>>;
+
+/// [`StdIO`] with its outputs redirected: where diagnostics go, what
+/// happens to store objects, whether the environment is visible. One type
+/// for every embedder that is "the real machine, except …" (the debugger
+/// sends diagnostics to its client, `tvix instantiate` keeps store objects
+/// in the local store, tests record them), so new [`EvalIO`] methods reach
+/// all of them.
+pub struct HostIO {
+    diagnostics: DiagnosticSink,
+    store: StoreSink,
+    environment: bool,
+}
+
+impl Default for HostIO {
+    fn default() -> Self {
+        HostIO {
+            diagnostics: Box::new(|line| StdIO.print_diagnostic(line)),
+            store: Box::new(|_| Ok(())),
+            environment: true,
+        }
+    }
+}
+
+impl HostIO {
+    /// Diagnostics go to `sink` instead of stderr.
+    pub fn with_diagnostics(mut self, sink: impl Fn(&str) + 'static) -> Self {
+        self.diagnostics = Box::new(sink);
+        self
+    }
+
+    /// Store objects go to `sink` instead of being dropped.
+    pub fn with_store(mut self, sink: impl Fn(StoreObject) -> io::Result<()> + 'static) -> Self {
+        self.store = Box::new(sink);
+        self
+    }
+
+    /// `getEnv` sees an empty environment (hermetic evaluations).
+    pub fn without_environment(mut self) -> Self {
+        self.environment = false;
+        self
+    }
+}
+
+impl EvalIO for HostIO {
+    fn read_file(&self, path: &str) -> io::Result<Vec<u8>> {
+        StdIO.read_file(path)
+    }
+    fn read_dir(&self, path: &str) -> io::Result<Vec<(String, FileType)>> {
+        StdIO.read_dir(path)
+    }
+    fn file_type(&self, path: &str) -> io::Result<FileType> {
+        StdIO.file_type(path)
+    }
+    fn path_exists(&self, path: &str) -> bool {
+        StdIO.path_exists(path)
+    }
+    fn env_var(&self, name: &str) -> Option<String> {
+        self.environment.then(|| StdIO.env_var(name)).flatten()
+    }
+    fn is_executable(&self, path: &str) -> bool {
+        StdIO.is_executable(path)
+    }
+    fn read_link(&self, path: &str) -> io::Result<String> {
+        StdIO.read_link(path)
+    }
+    fn print_diagnostic(&self, line: &str) {
+        (self.diagnostics)(line)
+    }
+    fn add_to_store(&self, object: StoreObject) -> io::Result<()> {
+        (self.store)(object)
+    }
+    fn fetch_url(&self, url: &str) -> io::Result<Vec<u8>> {
+        StdIO.fetch_url(url)
+    }
+    fn fetch_tarball(&self, url: &str) -> io::Result<FetchedTree> {
+        StdIO.fetch_tarball(url)
+    }
+    fn fetch_git(&self, request: &GitRequest) -> io::Result<GitCheckout> {
+        tvix_fetch::fetch_git(request, &mut |w| {
+            self.print_diagnostic(&format!("warning: {w}"))
+        })
+    }
+    fn fetch_path(&self, path: &str) -> io::Result<FetchedTree> {
+        StdIO.fetch_path(path)
     }
 }
 

@@ -34,5 +34,5 @@ mod tests;
 
 pub use error::{ErrorKind, EvalError, EvalResult};
 pub use eval::{CoerceMode, EVAL_STACK, Evaluator, Settings};
-pub use io::{EvalIO, FileType, StdIO, StoreObject};
+pub use io::{EvalIO, FileType, HostIO, StdIO, StoreObject};
 pub use observer::{DebugContext, DebugControl, Observer};

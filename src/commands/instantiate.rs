@@ -12,7 +12,7 @@ use anyhow::Context;
 use clap::Args;
 use tvix_eval::pos::Pos;
 use tvix_eval::value::{AttrSet, Value};
-use tvix_eval::{EvalError, EvalIO, EvalResult, Evaluator, FileType, StdIO, StoreObject};
+use tvix_eval::{EvalError, EvalResult, Evaluator, HostIO, StoreObject};
 use tvix_store::store_path::StorePath;
 use tvix_store::{LocalStore, PathInfo, Store};
 
@@ -71,7 +71,8 @@ pub fn run(args: InstantiateArgs) -> anyhow::Result<ExitCode> {
     let base = base_dir.display().to_string();
     let eval_store = store.clone();
     let job = move || -> (Vec<String>, Option<String>) {
-        let io = StoreIO { store: eval_store };
+        let io =
+            HostIO::default().with_store(move |object| add_to_local_store(&eval_store, object));
         let mut ev = Evaluator::new(Box::new(io), settings);
         let mut printed = Vec::new();
         let result = instantiate(
@@ -305,79 +306,39 @@ fn query_output_name(ev: &mut Evaluator, drv: &AttrSet) -> EvalResult<String> {
     }
 }
 
-/// The real file system for reading, the local store for what evaluation
-/// creates.
-struct StoreIO {
-    store: Arc<LocalStore>,
-}
-
 fn store_error(e: impl std::fmt::Display) -> std::io::Error {
     std::io::Error::other(e.to_string())
 }
 
-impl EvalIO for StoreIO {
-    fn read_file(&self, path: &str) -> std::io::Result<Vec<u8>> {
-        StdIO.read_file(path)
-    }
-
-    fn read_dir(&self, path: &str) -> std::io::Result<Vec<(String, FileType)>> {
-        StdIO.read_dir(path)
-    }
-
-    fn file_type(&self, path: &str) -> std::io::Result<FileType> {
-        StdIO.file_type(path)
-    }
-
-    fn path_exists(&self, path: &str) -> bool {
-        StdIO.path_exists(path)
-    }
-
-    fn env_var(&self, name: &str) -> Option<String> {
-        StdIO.env_var(name)
-    }
-
-    fn is_executable(&self, path: &str) -> bool {
-        StdIO.is_executable(path)
-    }
-
-    fn read_link(&self, path: &str) -> std::io::Result<String> {
-        StdIO.read_link(path)
-    }
-
-    fn print_diagnostic(&self, line: &str) {
-        StdIO.print_diagnostic(line);
-    }
-
-    fn add_to_store(&self, object: StoreObject) -> std::io::Result<()> {
-        match object {
-            StoreObject::Text {
-                path,
-                name,
-                contents,
-                references,
-            } => {
-                let refs = references
-                    .iter()
-                    .map(|r| StorePath::parse(r))
-                    .collect::<Result<BTreeSet<_>, _>>()
-                    .map_err(store_error)?;
-                let stored = self
-                    .store
-                    .add_text(&name, &contents, &refs)
-                    .map_err(store_error)?;
-                if stored.to_absolute() != path {
-                    return Err(store_error(format!(
-                        "the store put '{name}' at '{stored}', not at '{path}'"
-                    )));
-                }
-                Ok(())
+/// Keeps a store object the evaluation created in the local store.
+fn add_to_local_store(store: &LocalStore, object: StoreObject) -> std::io::Result<()> {
+    match object {
+        StoreObject::Text {
+            path,
+            name,
+            contents,
+            references,
+        } => {
+            let refs = references
+                .iter()
+                .map(|r| StorePath::parse(r))
+                .collect::<Result<BTreeSet<_>, _>>()
+                .map_err(store_error)?;
+            let stored = store
+                .add_text(&name, &contents, &refs)
+                .map_err(store_error)?;
+            if stored.to_absolute() != path {
+                return Err(store_error(format!(
+                    "the store put '{name}' at '{stored}', not at '{path}'"
+                )));
             }
-            StoreObject::Source { path, nar, ca, .. } => {
-                let path = StorePath::parse(&path).map_err(store_error)?;
-                let mut info = PathInfo::for_nar(path, &nar, BTreeSet::new());
-                info.ca = Some(ca);
-                self.store.add_nar(&info, &nar).map_err(store_error)
-            }
+            Ok(())
+        }
+        StoreObject::Source { path, nar, ca, .. } => {
+            let path = StorePath::parse(&path).map_err(store_error)?;
+            let mut info = PathInfo::for_nar(path, &nar, BTreeSet::new());
+            info.ca = Some(ca);
+            store.add_nar(&info, &nar).map_err(store_error)
         }
     }
 }
