@@ -52,10 +52,10 @@ fn errors_exit_with_status_one() {
 
 #[test]
 fn unimplemented_builtins_fail_cleanly() {
-    let out = tvix(&["eval", "-E", "builtins.fetchGit \"x\""], None);
+    let out = tvix(&["eval", "-E", "builtins.fetchMercurial \"x\""], None);
     assert_eq!(out.status, Some(1));
     assert!(
-        out.stderr.contains("not implemented: builtins.fetchGit"),
+        out.stderr.contains("not implemented: builtins.fetchMercurial"),
         "{}",
         out.stderr
     );

@@ -196,9 +196,7 @@ impl EvalIO for StdIO {
     }
 
     fn fetch_git(&self, request: &GitRequest) -> io::Result<GitCheckout> {
-        tvix_fetch::fetch_git(request, &mut |w| {
-            self.print_diagnostic(&format!("warning: {w}"))
-        })
+        tvix_fetch::fetch_git(request, &mut |line| self.print_diagnostic(line))
     }
 
     fn fetch_path(&self, path: &str) -> io::Result<FetchedTree> {
@@ -288,9 +286,7 @@ impl EvalIO for HostIO {
         StdIO.fetch_tarball(url)
     }
     fn fetch_git(&self, request: &GitRequest) -> io::Result<GitCheckout> {
-        tvix_fetch::fetch_git(request, &mut |w| {
-            self.print_diagnostic(&format!("warning: {w}"))
-        })
+        tvix_fetch::fetch_git(request, &mut |line| self.print_diagnostic(line))
     }
     fn fetch_path(&self, path: &str) -> io::Result<FetchedTree> {
         StdIO.fetch_path(path)

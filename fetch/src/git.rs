@@ -47,8 +47,10 @@ pub struct GitCheckout {
     pub last_modified: u64,
 }
 
-/// Fetches `req`; `warn` receives warnings (a dirty tree).
-pub fn fetch_git(req: &GitRequest, warn: &mut dyn FnMut(&str)) -> io::Result<GitCheckout> {
+/// Fetches `req`. `diagnostics` receives lines for the user's terminal:
+/// warnings (a dirty tree) and what git itself printed when it failed, as
+/// C++ Nix lets git print to stderr.
+pub fn fetch_git(req: &GitRequest, diagnostics: &mut dyn FnMut(&str)) -> io::Result<GitCheckout> {
     let local = req
         .url
         .strip_prefix("file://")
@@ -57,50 +59,47 @@ pub fn fetch_git(req: &GitRequest, warn: &mut dyn FnMut(&str)) -> io::Result<Git
     if let Some(dir) = local
         && req.git_ref.is_none()
         && req.rev.is_none()
-        && let Some(dirty) = dirty_tree(dir, req.submodules, warn)?
+        && let Some(dirty) = dirty_tree(dir, req.submodules, diagnostics)?
     {
         return Ok(dirty);
     }
     let repo = match local {
         Some(dir) => PathBuf::from(dir),
-        None => fetch_remote(req)?,
+        None => fetch_remote(req, diagnostics)?,
     };
     let repo_str = repo.display().to_string();
     let git_ref = match &req.git_ref {
         Some(r) => r.clone(),
-        None if local.is_some() => git(&repo, &["rev-parse", "--abbrev-ref", "HEAD"])?,
+        None if local.is_some() => git(&repo, &["rev-parse", "--abbrev-ref", "HEAD"], diagnostics)?,
         None => "HEAD".to_owned(),
     };
     let rev = match &req.rev {
         Some(rev) => {
             let verify = format!("{rev}^{{commit}}");
-            git(&repo, &["rev-parse", "--verify", "--quiet", &verify]).map_err(|_| {
+            git(&repo, &["rev-parse", "--verify", "--quiet", &verify], &mut |_| {}).map_err(|_| {
                 error(format!(
-                    "Cannot find Git revision '{rev}' in ref '{git_ref}' of repository '{}'! Please make sure that the rev exists on the ref you've specified or add allRefs = true; to fetchGit.",
-                    req.url
+                    "Cannot find Git revision '{rev}' in ref '{git_ref}' of repository '{repo_str}'! Please make sure that the rev exists on the ref you've specified or add allRefs = true; to fetchGit."
                 ))
             })?
         }
-        None => {
-            let commit = format!("{git_ref}^{{commit}}");
-            git(&repo, &["rev-parse", "--verify", "--quiet", &commit]).map_err(|_| {
-                error(format!(
-                    "cannot find ref '{git_ref}' in Git repository '{repo_str}'"
-                ))
-            })?
-        }
+        None => git(&repo, &["rev-parse", &git_ref], diagnostics)?,
     };
     let rev_count = if req.shallow {
         None
     } else {
-        Some(number(&git(&repo, &["rev-list", "--count", &rev])?)?)
+        Some(number(&git(
+            &repo,
+            &["rev-list", "--count", &rev],
+            diagnostics,
+        )?)?)
     };
     let last_modified = number(&git(
         &repo,
         &["log", "-1", "--format=%ct", "--no-show-signature", &rev],
+        diagnostics,
     )?)?;
     let nar = if req.submodules {
-        checkout_with_submodules(&repo, &rev)?
+        checkout_with_submodules(&repo, &rev, diagnostics)?
     } else {
         export(&repo, &rev)?
     };
@@ -118,10 +117,15 @@ pub fn fetch_git(req: &GitRequest, warn: &mut dyn FnMut(&str)) -> io::Result<Git
 fn dirty_tree(
     dir: &str,
     submodules: bool,
-    warn: &mut dyn FnMut(&str),
+    diagnostics: &mut dyn FnMut(&str),
 ) -> io::Result<Option<GitCheckout>> {
     let path = Path::new(dir);
-    let have_commits = git(path, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_ok();
+    let have_commits = git(
+        path,
+        &["rev-parse", "--verify", "--quiet", "HEAD"],
+        &mut |_| {},
+    )
+    .is_ok();
     if have_commits {
         let status = Command::new("git")
             .args(["-C", dir, "diff-index", "--quiet", "HEAD", "--"])
@@ -133,12 +137,12 @@ fn dirty_tree(
             _ => return Err(error(format!("program 'git' failed on '{dir}' ({status})"))),
         }
     }
-    warn(&format!("Git tree '{dir}' is dirty"));
+    diagnostics(&format!("warning: Git tree '{dir}' is dirty"));
     let mut args = vec!["ls-files", "-z"];
     if submodules {
         args.push("--recurse-submodules");
     }
-    let listing = git_raw(path, &args)?;
+    let listing = git_raw(path, &args, diagnostics)?;
     let files: BTreeSet<String> = listing
         .split('\0')
         .filter(|f| !f.is_empty())
@@ -161,6 +165,7 @@ fn dirty_tree(
         number(&git(
             path,
             &["log", "-1", "--format=%ct", "--no-show-signature", "HEAD"],
+            diagnostics,
         )?)?
     } else {
         0
@@ -196,7 +201,11 @@ fn export(repo: &Path, rev: &str) -> io::Result<Vec<u8>> {
 }
 
 /// A checkout of `rev` with its submodules, without any `.git`.
-fn checkout_with_submodules(repo: &Path, rev: &str) -> io::Result<Vec<u8>> {
+fn checkout_with_submodules(
+    repo: &Path,
+    rev: &str,
+    diagnostics: &mut dyn FnMut(&str),
+) -> io::Result<Vec<u8>> {
     let dir = tempfile::tempdir()?;
     let work = dir.path().join("checkout");
     let status = Command::new("git")
@@ -211,10 +220,11 @@ fn checkout_with_submodules(repo: &Path, rev: &str) -> io::Result<Vec<u8>> {
             repo.display()
         )));
     }
-    git(&work, &["checkout", "--quiet", rev])?;
+    git(&work, &["checkout", "--quiet", rev], diagnostics)?;
     git(
         &work,
         &["submodule", "--quiet", "update", "--init", "--recursive"],
+        diagnostics,
     )?;
     let root = work.display().to_string();
     write_nar_filtered(&FsSource, &root, &mut |p, _| {
@@ -224,7 +234,7 @@ fn checkout_with_submodules(repo: &Path, rev: &str) -> io::Result<Vec<u8>> {
 
 /// A remote repository fetched into a bare cache repository (one per
 /// URL under the user's cache directory); returns the cache's path.
-fn fetch_remote(req: &GitRequest) -> io::Result<PathBuf> {
+fn fetch_remote(req: &GitRequest, diagnostics: &mut dyn FnMut(&str)) -> io::Result<PathBuf> {
     let cache_root = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
@@ -234,7 +244,7 @@ fn fetch_remote(req: &GitRequest) -> io::Result<PathBuf> {
     let repo = cache_root.join(key);
     if !repo.join("HEAD").exists() {
         std::fs::create_dir_all(&repo)?;
-        git(&repo, &["init", "--quiet", "--bare"])?;
+        git(&repo, &["init", "--quiet", "--bare"], diagnostics)?;
     }
     let refspec = if req.all_refs {
         "+refs/*:refs/*".to_owned()
@@ -249,7 +259,8 @@ fn fetch_remote(req: &GitRequest) -> io::Result<PathBuf> {
         args.extend(["--depth", "1"]);
     }
     args.extend(["--", req.url.as_str(), refspec.as_str()]);
-    git(&repo, &args).map_err(|e| error(format!("fetching Git repository '{}': {e}", req.url)))?;
+    git(&repo, &args, diagnostics)
+        .map_err(|e| error(format!("fetching Git repository '{}': {e}", req.url)))?;
     Ok(repo)
 }
 
@@ -258,11 +269,13 @@ fn spawn_error(e: io::Error) -> io::Error {
 }
 
 /// Runs `git -C dir args…` and returns its trimmed stdout.
-fn git(dir: &Path, args: &[&str]) -> io::Result<String> {
-    git_raw(dir, args).map(|s| s.trim_end().to_owned())
+fn git(dir: &Path, args: &[&str], diagnostics: &mut dyn FnMut(&str)) -> io::Result<String> {
+    git_raw(dir, args, diagnostics).map(|s| s.trim_end().to_owned())
 }
 
-fn git_raw(dir: &Path, args: &[&str]) -> io::Result<String> {
+/// Runs `git -C dir args…`; on failure git's own stderr goes to
+/// `diagnostics` and the error is C++ Nix's `program 'git' failed …`.
+fn git_raw(dir: &Path, args: &[&str], diagnostics: &mut dyn FnMut(&str)) -> io::Result<String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -270,10 +283,13 @@ fn git_raw(dir: &Path, args: &[&str]) -> io::Result<String> {
         .output()
         .map_err(spawn_error)?;
     if !out.status.success() {
-        return Err(error(format!(
-            "program 'git' failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
+        for line in String::from_utf8_lossy(&out.stderr).lines() {
+            diagnostics(line);
+        }
+        return Err(error(match out.status.code() {
+            Some(code) => format!("program 'git' failed with exit code {code}"),
+            None => format!("program 'git' {}", out.status),
+        }));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }

@@ -9,6 +9,7 @@ mod attrs;
 mod context;
 mod control;
 mod derivation;
+mod fetch;
 mod flake;
 mod hash;
 mod io;
@@ -94,6 +95,7 @@ fn implemented() -> impl Iterator<Item = &'static PrimOp> {
         .chain(context::STORE_TEXT_PRIMOPS)
         .chain(control::PRIMOPS)
         .chain(derivation::PRIMOPS)
+        .chain(fetch::PRIMOPS)
         .chain(flake::PRIMOPS)
         .chain(io::PRIMOPS)
         .chain(json::PRIMOPS)
