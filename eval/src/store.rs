@@ -21,13 +21,29 @@ use tvix_store::derivation::Derivation;
 
 use crate::io::{EvalIO, FileType, StoreObject};
 
-/// A derivation this evaluation instantiated.
+/// What this evaluation keeps of a derivation it instantiated: what its
+/// dependents need, not the whole derivation (an evaluation may create
+/// tens of thousands; the `.drv` file itself went to the store).
 #[derive(Debug)]
 pub struct KnownDerivation {
-    /// The derivation as written.
-    pub drv: Derivation,
+    /// The store paths its `.drv` file refers to (input sources and input
+    /// derivations), sorted.
+    pub references: Box<[String]>,
+    /// Its output names, sorted.
+    pub outputs: Box<[String]>,
     /// Its hash modulo (unmasked), the key its dependents are hashed with.
     pub hash_modulo: [u8; 32],
+}
+
+impl KnownDerivation {
+    /// What to keep of `drv`, whose hash modulo is `hash_modulo`.
+    pub fn new(drv: &Derivation, hash_modulo: [u8; 32]) -> KnownDerivation {
+        KnownDerivation {
+            references: drv.references().into_iter().map(str::to_string).collect(),
+            outputs: drv.outputs.keys().cloned().collect(),
+            hash_modulo,
+        }
+    }
 }
 
 /// The store objects this evaluation created, by store path.
@@ -44,7 +60,7 @@ impl KnownPaths {
     /// (sources refer to nothing).
     pub fn references(&self, path: &str) -> Vec<String> {
         if let Some(d) = self.derivations.get(path) {
-            return d.drv.references().into_iter().map(str::to_string).collect();
+            return d.references.to_vec();
         }
         self.texts.get(path).cloned().unwrap_or_default()
     }

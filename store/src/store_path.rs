@@ -174,9 +174,34 @@ pub fn compress_hash<const N: usize>(hash: &[u8]) -> [u8; N] {
 /// The store path for content of type `path_type` (`"source"`,
 /// `"text:…"`, `"output:out"`) whose SHA-256 `inner_hash` is given.
 pub fn make_store_path(path_type: &str, inner_hash: &[u8], name: &str) -> String {
-    let fingerprint = format!("{path_type}:sha256:{}:{STORE_DIR}:{name}", hex(inner_hash));
+    // Built by hand rather than with `format!`: every derivation makes
+    // two or more of these.
+    let mut fingerprint = String::with_capacity(
+        path_type.len() + inner_hash.len() * 2 + STORE_DIR.len() + name.len() + 12,
+    );
+    fingerprint.push_str(path_type);
+    fingerprint.push_str(":sha256:");
+    push_hex(&mut fingerprint, inner_hash);
+    fingerprint.push(':');
+    fingerprint.push_str(STORE_DIR);
+    fingerprint.push(':');
+    fingerprint.push_str(name);
     let compressed: [u8; 20] = compress_hash(&sha256(fingerprint.as_bytes()));
-    format!("{STORE_DIR}/{}-{name}", nixbase32::encode(&compressed))
+    let mut path = String::with_capacity(STORE_DIR.len() + 34 + name.len());
+    path.push_str(STORE_DIR);
+    path.push('/');
+    path.push_str(&nixbase32::encode(&compressed));
+    path.push('-');
+    path.push_str(name);
+    path
+}
+
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for b in bytes {
+        out.push(DIGITS[usize::from(b >> 4)] as char);
+        out.push(DIGITS[usize::from(b & 15)] as char);
+    }
 }
 
 /// The store path of a flat (single-file) fixed-output SHA-256 hash.
@@ -192,6 +217,15 @@ pub fn make_text_path<'a>(
     contents: &[u8],
     references: impl IntoIterator<Item = &'a str>,
 ) -> String {
+    make_text_path_from_hash(name, &sha256(contents), references)
+}
+
+/// [`make_text_path`] for contents whose SHA-256 is already known.
+pub fn make_text_path_from_hash<'a>(
+    name: &str,
+    contents_sha256: &[u8; 32],
+    references: impl IntoIterator<Item = &'a str>,
+) -> String {
     let mut refs: Vec<&str> = references.into_iter().collect();
     refs.sort_unstable();
     refs.dedup();
@@ -200,7 +234,7 @@ pub fn make_text_path<'a>(
         path_type.push(':');
         path_type.push_str(r);
     }
-    make_store_path(&path_type, &sha256(contents), name)
+    make_store_path(&path_type, contents_sha256, name)
 }
 
 /// The path of fixed-output content (C++ Nix's `makeFixedOutputPath`):

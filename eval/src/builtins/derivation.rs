@@ -9,7 +9,6 @@
 //! lazy wrapper, written in Nix (`derivation.nix`, evaluated under the
 //! name C++ Nix gives it so that traces through it look the same).
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use tvix_store::derivation::{Derivation, Output};
@@ -280,42 +279,39 @@ fn build(ev: &mut Evaluator, name: &str, attrs: &Rc<AttrSet>) -> EvalResult<Valu
         .map_err(|e| EvalError::eval(e.0, Pos::NONE))?;
     }
 
-    let drv_path = drv.drv_path(name);
+    let file = drv.drv_file(name);
+    let drv_path = file.path.clone();
     check_store_path(&drv_path)?;
     for out in drv.outputs.values() {
         if !out.path.is_empty() {
             check_store_path(&out.path)?;
         }
     }
-    if !ev.known_paths.derivations.contains_key(&drv_path) {
-        let known = &ev.known_paths;
-        let hash_modulo = drv
-            .hash_modulo(&mut |p| known.derivations.get(p).map(|k| k.hash_modulo))
-            .map_err(|e| EvalError::eval(e.0, Pos::NONE))?;
-        ev.io
-            .add_to_store(StoreObject::Text {
-                path: drv_path.clone(),
-                name: format!("{name}.drv"),
-                contents: drv.to_aterm(),
-                references: drv.references().into_iter().map(str::to_string).collect(),
-            })
-            .map_err(|e| EvalError::eval(format!("writing '{drv_path}': {e}"), Pos::NONE))?;
-        let outputs: Vec<(String, String)> = drv
-            .outputs
-            .iter()
-            .map(|(o, out)| (o.clone(), out.path.clone()))
-            .collect();
-        ev.known_paths.derivations.insert(
-            drv_path.clone(),
-            Rc::new(KnownDerivation { drv, hash_modulo }),
-        );
-        return Ok(result(&drv_path, outputs));
-    }
-    let outputs = drv
+    let outputs: Vec<(String, String)> = drv
         .outputs
         .iter()
         .map(|(o, out)| (o.clone(), out.path.clone()))
         .collect();
+    if !ev.known_paths.derivations.contains_key(&drv_path) {
+        let known = &ev.known_paths;
+        let hash_modulo = drv
+            .hash_modulo_of_file(&file, &mut |p| {
+                known.derivations.get(p).map(|k| k.hash_modulo)
+            })
+            .map_err(|e| EvalError::eval(e.0, Pos::NONE))?;
+        let known = KnownDerivation::new(&drv, hash_modulo);
+        ev.io
+            .add_to_store(StoreObject::Text {
+                path: drv_path.clone(),
+                name: format!("{name}.drv"),
+                contents: file.contents,
+                references: known.references.to_vec(),
+            })
+            .map_err(|e| EvalError::eval(format!("writing '{drv_path}': {e}"), Pos::NONE))?;
+        ev.known_paths
+            .derivations
+            .insert(drv_path.clone(), Rc::new(known));
+    }
     Ok(result(&drv_path, outputs))
 }
 
@@ -598,11 +594,10 @@ fn add_inputs(ev: &Evaluator, drv: &mut Derivation, context: &[Rc<str>]) -> Eval
             }
             for path in ev.known_paths.closure(drv_path) {
                 if let Some(known) = ev.known_paths.derivations.get(&path) {
-                    let outputs: BTreeSet<String> = known.drv.outputs.keys().cloned().collect();
                     drv.input_drvs
                         .entry(path.clone())
                         .or_default()
-                        .extend(outputs);
+                        .extend(known.outputs.iter().cloned());
                 }
                 drv.input_srcs.insert(path);
             }

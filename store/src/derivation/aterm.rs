@@ -79,18 +79,25 @@ fn comma(out: &mut Vec<u8>, i: usize) {
 }
 
 /// A quoted string: `"` and `\` escaped, newline, carriage return and tab
-/// as `\n`, `\r`, `\t`; every other byte as it is.
+/// as `\n`, `\r`, `\t`; every other byte as it is. Runs without escapes
+/// are copied whole: printing is on the path of every derivation.
 fn string(out: &mut Vec<u8>, s: &[u8]) {
+    out.reserve(s.len() + 2);
     out.push(b'"');
-    for &b in s {
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            _ => out.push(b),
-        }
+    let mut start = 0;
+    for (i, &b) in s.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            _ => continue,
+        };
+        out.extend_from_slice(&s[start..i]);
+        out.extend_from_slice(escaped);
+        start = i + 1;
     }
+    out.extend_from_slice(&s[start..]);
     out.push(b'"');
 }

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Derivation, DerivationError};
+use super::{Derivation, DerivationError, DrvFile};
 use crate::hash::{hex, sha256};
 
 impl Derivation {
@@ -36,5 +36,19 @@ impl Derivation {
         }
         let aterm = self.to_aterm_with_inputs(inputs.iter().map(|(k, v)| (k.as_bytes(), v)));
         Ok(sha256(&aterm))
+    }
+
+    /// [`Derivation::hash_modulo`] of a derivation whose `.drv` file is
+    /// `file`: without input derivations the hash modulo is the hash of
+    /// the file itself, so it is not printed and hashed again.
+    pub fn hash_modulo_of_file(
+        &self,
+        file: &DrvFile,
+        input_hash: &mut dyn FnMut(&str) -> Option<[u8; 32]>,
+    ) -> Result<[u8; 32], DerivationError> {
+        if self.input_drvs.is_empty() && !self.is_fixed_output() {
+            return Ok(file.contents_sha256);
+        }
+        self.hash_modulo(input_hash)
     }
 }

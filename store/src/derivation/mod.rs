@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use parse::ParseError;
 
-use crate::hash::Hash;
-use crate::store_path::{make_fixed_output_path, make_output_path, make_text_path};
+use crate::hash::{Hash, sha256};
+use crate::store_path::{make_fixed_output_path, make_output_path, make_text_path_from_hash};
 
 /// One output as the `.drv` file records it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -85,7 +85,22 @@ impl Derivation {
 
     /// The path of the `.drv` file of this derivation, named `name`.
     pub fn drv_path(&self, name: &str) -> String {
-        make_text_path(&format!("{name}.drv"), &self.to_aterm(), self.references())
+        self.drv_file(name).path
+    }
+
+    /// The `.drv` file of this derivation, named `name`: its path, its
+    /// contents and their SHA-256, printed and hashed once (an evaluation
+    /// needs all three for every derivation it creates).
+    pub fn drv_file(&self, name: &str) -> DrvFile {
+        let contents = self.to_aterm();
+        let contents_sha256 = sha256(&contents);
+        let path =
+            make_text_path_from_hash(&format!("{name}.drv"), &contents_sha256, self.references());
+        DrvFile {
+            path,
+            contents,
+            contents_sha256,
+        }
     }
 
     /// Fills in the output paths (and the environment variables named
@@ -124,6 +139,17 @@ impl Derivation {
         }
         Ok(())
     }
+}
+
+/// A derivation's `.drv` file ([`Derivation::drv_file`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DrvFile {
+    /// Its store path.
+    pub path: String,
+    /// Its contents (the ATerm).
+    pub contents: Vec<u8>,
+    /// The SHA-256 of the contents.
+    pub contents_sha256: [u8; 32],
 }
 
 /// Why output paths could not be computed: an input derivation whose hash
