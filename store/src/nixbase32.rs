@@ -53,9 +53,23 @@ impl std::fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// Each byte's digit value, or `NOT_A_DIGIT` (every store path's hash
+/// part is checked against this table).
+const DIGIT_VALUES: [u8; 256] = {
+    let mut table = [NOT_A_DIGIT; 256];
+    let mut d = 0;
+    while d < ALPHABET.len() {
+        table[ALPHABET[d] as usize] = d as u8;
+        d += 1;
+    }
+    table
+};
+const NOT_A_DIGIT: u8 = 0xff;
+
 /// The value of one nixbase32 digit.
 fn digit_value(c: u8) -> Option<u8> {
-    ALPHABET.iter().position(|&a| a == c).map(|d| d as u8)
+    let d = DIGIT_VALUES[usize::from(c)];
+    (d != NOT_A_DIGIT).then_some(d)
 }
 
 /// Decodes `text` into `len` bytes, accepting exactly the strings

@@ -25,24 +25,6 @@ fn digest_size(algo: &str) -> Option<usize> {
     })
 }
 
-fn nixbase32_decode(s: &str, size: usize) -> Option<Vec<u8>> {
-    const ALPHABET: &[u8] = b"0123456789abcdfghijklmnpqrsvwxyz";
-    let mut out = vec![0u8; size];
-    for (n, c) in s.bytes().rev().enumerate() {
-        let digit = ALPHABET.iter().position(|&x| x == c)? as u16;
-        let b = n * 5;
-        let i = b / 8;
-        let j = b % 8;
-        out[i] |= (digit << j) as u8;
-        if i + 1 < size {
-            out[i + 1] |= (digit >> (8 - j)) as u8;
-        } else if digit >> (8 - j) != 0 {
-            return None;
-        }
-    }
-    Some(out)
-}
-
 /// Parses a hash in any of Nix's notations: SRI, `algo:body`, or a bare
 /// body with the algorithm given separately.
 fn parse_any(text: &str, algo: Option<&str>) -> EvalResult<(String, Vec<u8>)> {
@@ -74,7 +56,7 @@ fn parse_any(text: &str, algo: Option<&str>) -> EvalResult<(String, Vec<u8>)> {
             .map(|i| u8::from_str_radix(body.get(2 * i..2 * i + 2)?, 16).ok())
             .collect()
     } else if body.len() == (size * 8).div_ceil(5) {
-        nixbase32_decode(body, size)
+        tvix_store::nixbase32::decode_exact(body.as_bytes(), size).ok()
     } else if body.len() == size.div_ceil(3) * 4 {
         tvix_store::hash::base64_decode(body)
     } else {
