@@ -79,11 +79,19 @@ fn comma(out: &mut Vec<u8>, i: usize) {
 }
 
 /// A quoted string: `"` and `\` escaped, newline, carriage return and tab
-/// as `\n`, `\r`, `\t`; every other byte as it is. Runs without escapes
-/// are copied whole: printing is on the path of every derivation.
+/// as `\n`, `\r`, `\t`; every other byte as it is. Every derivation is
+/// printed three times (masked, modulo its inputs, as written), so strings
+/// without escapes (nearly all) are found with `memchr` and copied whole.
 fn string(out: &mut Vec<u8>, s: &[u8]) {
     out.reserve(s.len() + 2);
     out.push(b'"');
+    if memchr::memchr3(b'"', b'\\', b'\n', s).is_none()
+        && memchr::memchr2(b'\r', b'\t', s).is_none()
+    {
+        out.extend_from_slice(s);
+        out.push(b'"');
+        return;
+    }
     let mut start = 0;
     for (i, &b) in s.iter().enumerate() {
         let escaped: &[u8] = match b {
