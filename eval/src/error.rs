@@ -94,6 +94,12 @@ impl EvalError {
         out
     }
 
+    /// Like [`EvalError::render`], as the bytes C++ Nix writes: source
+    /// excerpts quote bytes that are not UTF-8 as they are in the file.
+    pub fn render_bytes(&self, sources: &Sources, show_trace: bool) -> Vec<u8> {
+        restore_source_bytes(self.render(sources, show_trace), sources)
+    }
+
     /// Renders the error as C++ Nix prints it on stderr (with a trailing
     /// newline), with or without the trace.
     pub fn render(&self, sources: &Sources, show_trace: bool) -> String {
@@ -143,6 +149,24 @@ impl EvalError {
         }
         out
     }
+}
+
+/// `text` as bytes, with the characters that stand for a source file's
+/// non-UTF-8 bytes (see [`crate::source_bytes`]) turned back into them.
+pub fn restore_source_bytes(text: String, sources: &Sources) -> Vec<u8> {
+    let escapes: Vec<_> = sources.escapes().collect();
+    if escapes.is_empty() {
+        return text.into_bytes();
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        match escapes.iter().find_map(|e| e.byte_of(c)) {
+            Some(b) => out.push(b),
+            None => out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes()),
+        }
+    }
+    out
 }
 
 fn push_frame(out: &mut String, f: &Frame, sources: &Sources) {

@@ -26,6 +26,7 @@ pub mod observer;
 pub mod pos;
 pub mod print;
 pub mod search_path;
+pub mod source_bytes;
 pub mod store;
 pub mod value;
 

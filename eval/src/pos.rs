@@ -34,6 +34,8 @@ pub struct Source {
     pub name: String,
     /// The text.
     pub text: String,
+    /// How bytes that were not UTF-8 appear in `text`, if there were any.
+    pub escapes: Option<crate::source_bytes::ByteEscapes>,
 }
 
 /// The sources of one evaluation, indexed by [`FileId`].
@@ -45,8 +47,27 @@ pub struct Sources {
 impl Sources {
     /// Registers a source and returns its id.
     pub fn add(&mut self, name: String, text: String) -> FileId {
-        self.files.push(Source { name, text });
+        self.add_escaped(name, text, None)
+    }
+
+    /// Registers a source decoded by [`crate::source_bytes::decode`].
+    pub fn add_escaped(
+        &mut self,
+        name: String,
+        text: String,
+        escapes: Option<crate::source_bytes::ByteEscapes>,
+    ) -> FileId {
+        self.files.push(Source {
+            name,
+            text,
+            escapes,
+        });
         FileId((self.files.len() - 1) as u32)
+    }
+
+    /// The escape blocks of all sources with bytes that were not UTF-8.
+    pub fn escapes(&self) -> impl Iterator<Item = crate::source_bytes::ByteEscapes> + '_ {
+        self.files.iter().filter_map(|f| f.escapes)
     }
 
     /// The source of `id`, if it exists.

@@ -40,7 +40,7 @@ pub struct EvalArgs {
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot determine the current directory")?;
     let Source {
-        text,
+        bytes,
         name,
         base_dir,
     } = args.input.read_source(&cwd)?;
@@ -48,12 +48,12 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let show_trace = args.input.show_trace();
     let cwd_str = cwd.display().to_string();
     let base = base_dir.display().to_string();
-    let job = move || -> (Option<String>, Option<String>) {
+    let job = move || -> (Option<String>, Option<Vec<u8>>) {
         let mut ev = Evaluator::new(Box::new(StdIO), settings);
-        let result = evaluate(&mut ev, &args, &name, &text, &base, &cwd_str);
+        let result = evaluate(&mut ev, &args, &name, &bytes, &base, &cwd_str);
         match result {
             Ok(out) => (Some(out), None),
-            Err(e) => (None, Some(e.render(&ev.sources, show_trace))),
+            Err(e) => (None, Some(e.render_bytes(&ev.sources, show_trace))),
         }
     };
     let (out, err) = on_eval_thread(job)?;
@@ -63,7 +63,9 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         stdout.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
-    eprint!("{}", err.unwrap_or_default());
+    let mut stderr = std::io::stderr().lock();
+    stderr.write_all(&err.unwrap_or_default())?;
+    stderr.flush()?;
     Ok(ExitCode::from(1))
 }
 
@@ -71,11 +73,11 @@ fn evaluate(
     ev: &mut Evaluator,
     args: &EvalArgs,
     name: &str,
-    text: &str,
+    bytes: &[u8],
     base: &str,
     cwd: &str,
 ) -> EvalResult<String> {
-    let mut v = ev.eval_source(name, text, base)?;
+    let mut v = ev.eval_source_bytes(name, bytes, base)?;
     v = auto_call(ev, v, &args.input, cwd)?;
     for path in &args.input.attr {
         v = select_path(ev, v, path)?;

@@ -73,8 +73,8 @@ pub struct EvalInputArgs {
 
 /// The expression to evaluate, read.
 pub struct Source {
-    /// The text.
-    pub text: String,
+    /// The bytes (Nix source need not be UTF-8).
+    pub bytes: Vec<u8>,
     /// Its name in messages (`«string»`, `«stdin»`, the file's path).
     pub name: String,
     /// The directory relative paths in it are resolved against.
@@ -87,7 +87,7 @@ impl EvalInputArgs {
     pub fn read_source(&self, cwd: &Path) -> anyhow::Result<Source> {
         if let Some(expr) = &self.expr {
             return Ok(Source {
-                text: expr.clone(),
+                bytes: expr.clone().into_bytes(),
                 name: "«string»".to_owned(),
                 base_dir: cwd.to_owned(),
             });
@@ -98,7 +98,7 @@ impl EvalInputArgs {
             .unwrap_or_else(|| PathBuf::from("default.nix"));
         match SourceOrigin::from_arg(&file) {
             SourceOrigin::Stdin => Ok(Source {
-                text: String::from_utf8_lossy(&SourceOrigin::Stdin.read()?).into_owned(),
+                bytes: SourceOrigin::Stdin.read()?,
                 name: "«stdin»".to_owned(),
                 base_dir: cwd.to_owned(),
             }),
@@ -114,7 +114,7 @@ impl EvalInputArgs {
                     .parent()
                     .map_or_else(|| PathBuf::from("/"), Path::to_owned);
                 Ok(Source {
-                    text: String::from_utf8_lossy(&bytes).into_owned(),
+                    bytes,
                     name: path.display().to_string(),
                     base_dir: dir,
                 })

@@ -61,7 +61,7 @@ pub fn run(args: InstantiateArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot open the store at '{}'", root.display()))?,
     );
     let Source {
-        text,
+        bytes,
         name,
         base_dir,
     } = args.input.read_source(&cwd)?;
@@ -70,7 +70,7 @@ pub fn run(args: InstantiateArgs) -> anyhow::Result<ExitCode> {
     let cwd_str = cwd.display().to_string();
     let base = base_dir.display().to_string();
     let eval_store = store.clone();
-    let job = move || -> (Vec<String>, Option<String>) {
+    let job = move || -> (Vec<String>, Option<Vec<u8>>) {
         let io =
             HostIO::default().with_store(move |object| add_to_local_store(&eval_store, object));
         let mut ev = Evaluator::new(Box::new(io), settings);
@@ -79,12 +79,14 @@ pub fn run(args: InstantiateArgs) -> anyhow::Result<ExitCode> {
             &mut ev,
             &args.input,
             &name,
-            &text,
+            &bytes,
             &base,
             &cwd_str,
             &mut printed,
         );
-        let err = result.err().map(|e| e.render(&ev.sources, show_trace));
+        let err = result
+            .err()
+            .map(|e| e.render_bytes(&ev.sources, show_trace));
         (printed, err)
     };
     let (printed, err) = on_eval_thread(job)?;
@@ -101,7 +103,9 @@ pub fn run(args: InstantiateArgs) -> anyhow::Result<ExitCode> {
     match err {
         None => Ok(ExitCode::SUCCESS),
         Some(err) => {
-            eprint!("{err}");
+            let mut stderr = std::io::stderr().lock();
+            stderr.write_all(&err)?;
+            stderr.flush()?;
             Ok(ExitCode::from(1))
         }
     }
@@ -114,12 +118,12 @@ fn instantiate(
     ev: &mut Evaluator,
     args: &EvalInputArgs,
     name: &str,
-    text: &str,
+    bytes: &[u8],
     base: &str,
     cwd: &str,
     printed: &mut Vec<String>,
 ) -> EvalResult<()> {
-    let root = ev.eval_source(name, text, base)?;
+    let root = ev.eval_source_bytes(name, bytes, base)?;
     let whole = [String::new()];
     let paths: &[String] = if args.attr.is_empty() {
         &whole

@@ -57,7 +57,7 @@ impl Evaluator {
                 .read_file(&path)
                 .map_err(|_| EvalError::eval(format!("path '{path}' does not exist"), pos))?,
         };
-        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let (text, escapes) = crate::source_bytes::decode(&bytes);
         let dir = match path.rfind('/') {
             Some(0) | None => "/".to_string(),
             Some(i) => path[..i].to_string(),
@@ -66,7 +66,7 @@ impl Evaluator {
             .iter()
             .flat_map(|s| s.iter().map(|a| a.name.clone()))
             .collect();
-        let (ir, _) = self.parse_and_lower_in_scope(&path, &text, &dir, &names)?;
+        let (ir, _) = self.parse_and_lower_escaped(&path, &text, escapes, &dir, &names)?;
         let base = self.base_env.clone();
         let env = match &scope {
             Some(s) => self.new_complete_env(s.iter().map(|a| a.value.clone()).collect(), &base),

@@ -142,6 +142,20 @@ impl Evaluator {
         self.eval(&ir, &env)
     }
 
+    /// Like [`Evaluator::eval_source`] for a source file's bytes, which
+    /// need not be UTF-8 (string literals keep such bytes as they are).
+    pub fn eval_source_bytes(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        base_dir: &str,
+    ) -> EvalResult<Value> {
+        let (text, escapes) = crate::source_bytes::decode(bytes);
+        let (ir, _) = self.parse_and_lower_escaped(name, &text, escapes, base_dir, &[])?;
+        let env = self.base_env.clone();
+        self.eval(&ir, &env)
+    }
+
     /// Parses and evaluates `text` (named `name`, relative paths resolved
     /// against `base_dir`) to weak head normal form with `bindings` in
     /// scope over the global frame. Bindings shadow builtins, and a later
@@ -220,7 +234,22 @@ impl Evaluator {
         base_dir: &str,
         scope: &[crate::value::Symbol],
     ) -> EvalResult<(Rc<Ir>, FileId)> {
-        let file = self.sources.add(name.to_owned(), text.to_owned());
+        self.parse_and_lower_escaped(name, text, None, base_dir, scope)
+    }
+
+    /// Like `parse_and_lower_in_scope` for a text decoded by
+    /// [`crate::source_bytes::decode`] with `escapes`.
+    pub(crate) fn parse_and_lower_escaped(
+        &mut self,
+        name: &str,
+        text: &str,
+        escapes: Option<crate::source_bytes::ByteEscapes>,
+        base_dir: &str,
+        scope: &[crate::value::Symbol],
+    ) -> EvalResult<(Rc<Ir>, FileId)> {
+        let file = self
+            .sources
+            .add_escaped(name.to_owned(), text.to_owned(), escapes);
         let ctx = exact::ParseContext {
             source_name: name,
             base_dir,
@@ -257,7 +286,14 @@ impl Evaluator {
             self.diagnostic(warning.trim_end_matches('\n'));
         }
         Ok((
-            lower::lower_recording(&expr, file, &self.globals, scope, self.frame_names.as_mut()),
+            lower::lower_source(
+                &expr,
+                file,
+                &self.globals,
+                scope,
+                self.frame_names.as_mut(),
+                escapes,
+            ),
             file,
         ))
     }

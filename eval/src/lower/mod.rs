@@ -19,6 +19,7 @@ pub use ir::{AttrIr, AttrKey, AttrScope, AttrsIr, DynAttrIr, Formal, Formals, Ir
 pub use names::{FrameKind, FrameNames, NameTable};
 
 use crate::pos::{FileId, Pos};
+use crate::source_bytes::ByteEscapes;
 use crate::value::{NixString, Symbol, Value};
 
 /// The global frame's layout: name → slot.
@@ -41,6 +42,8 @@ pub struct Lowerer<'g> {
     symbols: FxHashMap<String, Symbol>,
     /// Frame names recorded for debuggers, when asked for.
     names: Option<names::Recorder<'g>>,
+    /// How the file's bytes that were not UTF-8 appear in its text.
+    escapes: Option<ByteEscapes>,
 }
 
 /// Lowers `expr` from `file`, whose top level runs directly in the global
@@ -64,12 +67,26 @@ pub fn lower_recording(
     names: &[Symbol],
     table: Option<&mut NameTable>,
 ) -> Rc<Ir> {
+    lower_source(expr, file, globals, names, table, None)
+}
+
+/// Like [`lower_recording`] for a file decoded with `escapes`: string
+/// literals get the file's original bytes back.
+pub fn lower_source(
+    expr: &Expr,
+    file: FileId,
+    globals: &Globals,
+    names: &[Symbol],
+    table: Option<&mut NameTable>,
+    escapes: Option<ByteEscapes>,
+) -> Rc<Ir> {
     let mut l = Lowerer {
         file,
         globals,
         scopes: Vec::new(),
         symbols: FxHashMap::default(),
         names: table.map(names::Recorder::new),
+        escapes,
     };
     if !names.is_empty() {
         let scope = names
@@ -205,7 +222,10 @@ impl Lowerer<'_> {
             Expr::Float { pos, value } => self.node(*pos, IrKind::Const(Value::Float(*value))),
             Expr::String { pos, value } => self.node(
                 *pos,
-                IrKind::Const(Value::String(NixString::from(value.as_str()))),
+                IrKind::Const(Value::String(match self.escapes {
+                    Some(e) => NixString::new(e.restore(value)),
+                    None => NixString::from(value.as_str()),
+                })),
             ),
             Expr::Path { pos, value } => self.node(
                 *pos,
