@@ -54,6 +54,12 @@ struct Cli {
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     verbose: u8,
 
+    /// The store directory store paths are computed for [default:
+    /// `$NIX_STORE_DIR`, else `/nix/store`] (where `tvix instantiate` keeps
+    /// its store is `--store-root`).
+    #[arg(long, value_name = "DIR", global = true)]
+    store_dir: Option<String>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -103,6 +109,18 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     logging::init(cli.verbose);
+    // As in C++ Nix, an empty NIX_STORE_DIR means the default.
+    let store_dir = cli
+        .store_dir
+        .clone()
+        .or_else(|| std::env::var("NIX_STORE_DIR").ok())
+        .filter(|dir| !dir.is_empty());
+    if let Some(dir) = store_dir
+        && let Err(err) = tvix_store::set_store_dir(&dir)
+    {
+        eprintln!("error: {err}");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Check(args) => commands::check::run(args),
         Command::Parse(args) => commands::parse::run(args),

@@ -10,8 +10,8 @@
 use tvix_store::hash::{Algorithm, digest, sha256};
 use tvix_store::nar::{self, NarSource, NodeType};
 
-pub use tvix_store::STORE_DIR;
 pub use tvix_store::hash::hex;
+pub use tvix_store::store_dir;
 pub use tvix_store::store_path::{flat_fixed_store_path, make_store_path};
 
 use std::rc::Rc;

@@ -32,4 +32,4 @@ pub mod store_path;
 pub use backend::{Store, StoreError};
 pub use local::LocalStore;
 pub use path_info::PathInfo;
-pub use store_path::STORE_DIR;
+pub use store_path::{DEFAULT_STORE_DIR, set_store_dir, store_dir};

@@ -97,7 +97,7 @@ impl StorePath {
         })
     }
 
-    /// Parses an absolute path directly inside [`STORE_DIR`] (C++ Nix's
+    /// Parses an absolute path directly inside [`store_dir`] (C++ Nix's
     /// `parseStorePath`; the path is canonicalised first).
     pub fn parse(path: &str) -> Result<StorePath, StorePathError> {
         if path.is_empty() {
@@ -107,7 +107,7 @@ impl StorePath {
         }
         let canon = canonicalise(path);
         match canon.rsplit_once('/') {
-            Some((dir, base)) if dir == STORE_DIR => StorePath::from_base_name(base),
+            Some((dir, base)) if dir == store_dir() => StorePath::from_base_name(base),
             _ => Err(StorePathError(format!(
                 "path \"{canon}\" is not in the Nix store"
             ))),
@@ -121,13 +121,13 @@ impl StorePath {
 
     /// The absolute path.
     pub fn to_absolute(&self) -> String {
-        format!("{STORE_DIR}/{}-{}", self.hash_part, self.name)
+        format!("{}/{}-{}", store_dir(), self.hash_part, self.name)
     }
 }
 
 impl std::fmt::Display for StorePath {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{STORE_DIR}/{}-{}", self.hash_part, self.name)
+        write!(f, "{}/{}-{}", store_dir(), self.hash_part, self.name)
     }
 }
 
@@ -150,17 +150,51 @@ fn canonicalise(path: &str) -> String {
 /// If `path` is inside the store, the store path it is in (`/nix/store/x-y`
 /// for `/nix/store/x-y/bin/z`) and the rest.
 pub fn split_store_path(path: &str) -> Option<(&str, &str)> {
-    let rest = path.strip_prefix(STORE_DIR)?.strip_prefix('/')?;
+    let dir = store_dir();
+    let rest = path.strip_prefix(dir)?.strip_prefix('/')?;
     let end = rest.find('/').unwrap_or(rest.len());
     if end == 0 {
         return None;
     }
-    let split = STORE_DIR.len() + 1 + end;
+    let split = dir.len() + 1 + end;
     Some((&path[..split], &path[split..]))
 }
 
-/// The store directory printed paths are computed for.
-pub const STORE_DIR: &str = "/nix/store";
+/// The store directory paths are computed for unless another is chosen:
+/// C++ Nix's default.
+pub const DEFAULT_STORE_DIR: &str = "/nix/store";
+
+static STORE_DIR: std::sync::OnceLock<Box<str>> = std::sync::OnceLock::new();
+
+/// The store directory every store path of this process is computed for
+/// (C++ Nix's `storeDir`): [`DEFAULT_STORE_DIR`] unless [`set_store_dir`]
+/// chose another first. The first call fixes it.
+pub fn store_dir() -> &'static str {
+    STORE_DIR.get_or_init(|| DEFAULT_STORE_DIR.into())
+}
+
+/// Chooses the store directory for the whole process (`NIX_STORE_DIR`,
+/// `--store-dir`), canonicalised as C++ Nix does. It is a process-wide
+/// setting, as in C++ Nix, because every printed path depends on it: it
+/// must be chosen before the first path is computed, and cannot change.
+///
+/// Errors: a relative directory, or a store directory already fixed to
+/// another one.
+pub fn set_store_dir(dir: &str) -> Result<(), StorePathError> {
+    if !dir.starts_with('/') {
+        return Err(StorePathError(format!(
+            "store directory '{dir}' is not an absolute path"
+        )));
+    }
+    let canon = canonicalise(dir);
+    let chosen = STORE_DIR.get_or_init(|| canon.clone().into_boxed_str());
+    if **chosen != *canon {
+        return Err(StorePathError(format!(
+            "the store directory is already '{chosen}'; it cannot become '{canon}'"
+        )));
+    }
+    Ok(())
+}
 
 /// XOR-folds `hash` into `N` bytes, as C++ Nix's `compressHash`.
 pub fn compress_hash<const N: usize>(hash: &[u8]) -> [u8; N] {
@@ -177,18 +211,18 @@ pub fn make_store_path(path_type: &str, inner_hash: &[u8], name: &str) -> String
     // Built by hand rather than with `format!`: every derivation makes
     // two or more of these.
     let mut fingerprint = String::with_capacity(
-        path_type.len() + inner_hash.len() * 2 + STORE_DIR.len() + name.len() + 12,
+        path_type.len() + inner_hash.len() * 2 + store_dir().len() + name.len() + 12,
     );
     fingerprint.push_str(path_type);
     fingerprint.push_str(":sha256:");
     push_hex(&mut fingerprint, inner_hash);
     fingerprint.push(':');
-    fingerprint.push_str(STORE_DIR);
+    fingerprint.push_str(store_dir());
     fingerprint.push(':');
     fingerprint.push_str(name);
     let compressed: [u8; 20] = compress_hash(&sha256(fingerprint.as_bytes()));
-    let mut path = String::with_capacity(STORE_DIR.len() + 34 + name.len());
-    path.push_str(STORE_DIR);
+    let mut path = String::with_capacity(store_dir().len() + 34 + name.len());
+    path.push_str(store_dir());
     path.push('/');
     path.push_str(&nixbase32::encode(&compressed));
     path.push('-');

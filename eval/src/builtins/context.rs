@@ -74,7 +74,10 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         let mut context = s.context().to_vec();
         for attr in ctx.iter() {
             let path = attr.name.as_str();
-            if !path.starts_with("/nix/store/") {
+            if !path
+                .strip_prefix(tvix_store::store_dir())
+                .is_some_and(|rest| rest.starts_with('/'))
+            {
                 return Err(EvalError::eval(
                     format!("context key '{path}' is not a store path"),
                     Pos::NONE,

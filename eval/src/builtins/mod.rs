@@ -150,7 +150,7 @@ pub(crate) fn install(ev: &mut Evaluator) {
             ),
             "langVersion" => Value::Int(6),
             "nixVersion" => Value::str("2.31.0"),
-            "storeDir" => Value::str("/nix/store"),
+            "storeDir" => Value::str(tvix_store::store_dir()),
             "nixPath" => nix_path(ev),
             // C++ Nix's `derivation` is written in Nix; it is evaluated
             // when first used (a thunk the registry clears at the end).

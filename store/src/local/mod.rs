@@ -33,7 +33,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 use redb::{Database, DatabaseError, Durability, ReadableDatabase, ReadableTable, TableDefinition};
 
-use crate::STORE_DIR;
 use crate::backend::{Store, StoreError};
 use crate::hash::{Algorithm, Hash};
 use crate::nar::{NarNode, dump_path, restore_nar};
@@ -233,7 +232,7 @@ impl LocalStore {
 
 impl Store for LocalStore {
     fn store_dir(&self) -> &str {
-        STORE_DIR
+        crate::store_dir()
     }
 
     fn query_path_info(&self, path: &StorePath) -> Result<Option<PathInfo>, StoreError> {
