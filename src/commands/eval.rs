@@ -7,7 +7,9 @@ use anyhow::Context;
 use clap::Args;
 use tvix_eval::{EvalResult, Evaluator, StdIO, print};
 
-use super::eval_input::{EvalInputArgs, Source, auto_call, on_eval_thread, select_path};
+use super::eval_input::{
+    EvalInputArgs, Prepared, auto_call, on_eval_thread, report_error, select_path,
+};
 
 /// Arguments of `tvix eval`, mirroring `nix-instantiate --eval`.
 #[derive(Debug, Args)]
@@ -39,22 +41,18 @@ pub struct EvalArgs {
 /// Runs `tvix eval`.
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot determine the current directory")?;
-    let Source {
-        bytes,
-        name,
-        base_dir,
-    } = args.input.read_source(&cwd)?;
-    let settings = args.input.settings(&cwd)?;
-    let show_trace = args.input.show_trace();
-    let cwd_str = cwd.display().to_string();
-    let base = base_dir.display().to_string();
+    let input = args.input.prepare(&cwd)?;
     let job = move || -> (Option<String>, Option<Vec<u8>>) {
-        let mut ev = Evaluator::new(Box::new(StdIO), settings);
-        let result = evaluate(&mut ev, &args, &name, &bytes, &base, &cwd_str);
-        match result {
+        let mut ev = Evaluator::new(Box::new(StdIO), input.settings.clone());
+        let result = evaluate(&mut ev, &args, &input);
+        let outcome = match result {
             Ok(out) => (Some(out), None),
-            Err(e) => (None, Some(e.render_bytes(&ev.sources, show_trace))),
-        }
+            Err(e) => (None, Some(e.render_bytes(&ev.sources, input.show_trace))),
+        };
+        // The process ends right after: freeing every value the
+        // evaluation made would only cost time (C++ Nix never frees them).
+        std::mem::forget(ev);
+        outcome
     };
     let (out, err) = on_eval_thread(job)?;
     if let Some(out) = out {
@@ -63,21 +61,12 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         stdout.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
-    let mut stderr = std::io::stderr().lock();
-    stderr.write_all(&err.unwrap_or_default())?;
-    stderr.flush()?;
-    Ok(ExitCode::from(1))
+    report_error(&err.unwrap_or_default())
 }
 
-fn evaluate(
-    ev: &mut Evaluator,
-    args: &EvalArgs,
-    name: &str,
-    bytes: &[u8],
-    base: &str,
-    cwd: &str,
-) -> EvalResult<String> {
-    let mut v = ev.eval_source_bytes(name, bytes, base)?;
+fn evaluate(ev: &mut Evaluator, args: &EvalArgs, input: &Prepared) -> EvalResult<String> {
+    let cwd = &input.cwd;
+    let mut v = input.eval_source(ev)?;
     v = auto_call(ev, v, &args.input, cwd)?;
     for path in &args.input.attr {
         v = select_path(ev, v, path)?;

@@ -81,7 +81,51 @@ pub struct Source {
     pub base_dir: PathBuf,
 }
 
+/// An evaluation command's input, read and ready: the expression, the
+/// settings, and the directories as the evaluator takes them.
+pub struct Prepared {
+    /// The expression.
+    pub source: Source,
+    /// `source.base_dir` as a string.
+    pub base: String,
+    /// The working directory (`--arg` paths are relative to it).
+    pub cwd: String,
+    /// The evaluator settings.
+    pub settings: Settings,
+    /// Whether errors show their trace.
+    pub show_trace: bool,
+}
+
+impl Prepared {
+    /// Evaluates the expression in `ev`.
+    pub fn eval_source(&self, ev: &mut Evaluator) -> EvalResult<Value> {
+        ev.eval_source_bytes(&self.source.name, &self.source.bytes, &self.base)
+    }
+}
+
+/// Prints a rendered evaluation error on stderr; exit status 1.
+pub fn report_error(rendered: &[u8]) -> anyhow::Result<std::process::ExitCode> {
+    use std::io::Write;
+    let mut stderr = std::io::stderr().lock();
+    stderr.write_all(rendered)?;
+    stderr.flush()?;
+    Ok(std::process::ExitCode::from(1))
+}
+
 impl EvalInputArgs {
+    /// Reads the expression and works out the settings (what `tvix eval`
+    /// and `tvix instantiate` do before evaluating).
+    pub fn prepare(&self, cwd: &Path) -> anyhow::Result<Prepared> {
+        let source = self.read_source(cwd)?;
+        Ok(Prepared {
+            base: source.base_dir.display().to_string(),
+            source,
+            cwd: cwd.display().to_string(),
+            settings: self.settings(cwd)?,
+            show_trace: self.show_trace(),
+        })
+    }
+
     /// Reads the expression: `-E`, standard input or a file (a directory
     /// means its `default.nix`).
     pub fn read_source(&self, cwd: &Path) -> anyhow::Result<Source> {

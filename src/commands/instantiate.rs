@@ -16,7 +16,9 @@ use tvix_eval::{EvalError, EvalResult, Evaluator, HostIO, StoreObject};
 use tvix_store::store_path::StorePath;
 use tvix_store::{LocalStore, PathInfo, Store};
 
-use super::eval_input::{EvalInputArgs, Source, auto_call, on_eval_thread, select_one};
+use super::eval_input::{
+    EvalInputArgs, Prepared, auto_call, on_eval_thread, report_error, select_one,
+};
 
 /// Arguments of `tvix instantiate`, mirroring `nix-instantiate`.
 #[derive(Debug, Args)]
@@ -26,7 +28,7 @@ pub struct InstantiateArgs {
 
     /// The directory of the local store [default: `$TVIX_STORE_ROOT`, else
     /// `$XDG_DATA_HOME/tvix/store`, else `~/.local/share/tvix/store`].
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, visible_alias = "store", value_name = "DIR")]
     store_root: Option<PathBuf>,
 }
 
@@ -60,33 +62,17 @@ pub fn run(args: InstantiateArgs) -> anyhow::Result<ExitCode> {
         LocalStore::open(&root)
             .with_context(|| format!("cannot open the store at '{}'", root.display()))?,
     );
-    let Source {
-        bytes,
-        name,
-        base_dir,
-    } = args.input.read_source(&cwd)?;
-    let settings = args.input.settings(&cwd)?;
-    let show_trace = args.input.show_trace();
-    let cwd_str = cwd.display().to_string();
-    let base = base_dir.display().to_string();
+    let input = args.input.prepare(&cwd)?;
     let eval_store = store.clone();
     let job = move || -> (Vec<String>, Option<Vec<u8>>) {
         let io =
             HostIO::default().with_store(move |object| add_to_local_store(&eval_store, object));
-        let mut ev = Evaluator::new(Box::new(io), settings);
+        let mut ev = Evaluator::new(Box::new(io), input.settings.clone());
         let mut printed = Vec::new();
-        let result = instantiate(
-            &mut ev,
-            &args.input,
-            &name,
-            &bytes,
-            &base,
-            &cwd_str,
-            &mut printed,
-        );
+        let result = instantiate(&mut ev, &args.input, &input, &mut printed);
         let err = result
             .err()
-            .map(|e| e.render_bytes(&ev.sources, show_trace));
+            .map(|e| e.render_bytes(&ev.sources, input.show_trace));
         (printed, err)
     };
     let (printed, err) = on_eval_thread(job)?;
@@ -102,12 +88,7 @@ pub fn run(args: InstantiateArgs) -> anyhow::Result<ExitCode> {
     stdout.flush()?;
     match err {
         None => Ok(ExitCode::SUCCESS),
-        Some(err) => {
-            let mut stderr = std::io::stderr().lock();
-            stderr.write_all(&err)?;
-            stderr.flush()?;
-            Ok(ExitCode::from(1))
-        }
+        Some(err) => report_error(&err),
     }
 }
 
@@ -117,13 +98,11 @@ pub fn run(args: InstantiateArgs) -> anyhow::Result<ExitCode> {
 fn instantiate(
     ev: &mut Evaluator,
     args: &EvalInputArgs,
-    name: &str,
-    bytes: &[u8],
-    base: &str,
-    cwd: &str,
+    input: &Prepared,
     printed: &mut Vec<String>,
 ) -> EvalResult<()> {
-    let root = ev.eval_source_bytes(name, bytes, base)?;
+    let cwd = input.cwd.as_str();
+    let root = input.eval_source(ev)?;
     let whole = [String::new()];
     let paths: &[String] = if args.attr.is_empty() {
         &whole
