@@ -6,6 +6,8 @@
 //! apart what `builtins.tryEval` may catch (`throw`, failed `assert`) from
 //! what it may not.
 
+use std::rc::Rc;
+
 use crate::pos::{Pos, Sources};
 
 /// What kind of failure this is.
@@ -40,6 +42,103 @@ pub struct Frame {
     pub pos: Pos,
 }
 
+/// When a trace frame is shown, as C++ Nix decides it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FramePrint {
+    /// Among the first few frames, or always with `--show-trace`.
+    Default,
+    /// Even after the trace is truncated (`addErrorContext`, "entering the
+    /// infinite recursion", "while evaluating derivation …").
+    Always,
+    /// Only with `--show-trace` (C++ Nix adds the frames of lambda calls
+    /// only then).
+    TraceOnly,
+}
+
+/// A trace: frames pushed innermost first, as the error unwinds.
+///
+/// The frames form a list shared between copies: cloning is O(1) and
+/// pushing onto a copy leaves the original as it was. A failed thunk keeps
+/// a copy of its error, so a deep chain of failing thunks shares one trace
+/// instead of each holding its own (memory linear, not quadratic, in the
+/// depth), and a memoised error's trace is never changed by those who
+/// re-raise it.
+#[derive(Clone, Debug, Default)]
+pub struct Frames {
+    outermost: Option<Rc<FrameNode>>,
+    len: usize,
+}
+
+#[derive(Debug)]
+struct FrameNode {
+    frame: Frame,
+    print: FramePrint,
+    inner: Frames,
+}
+
+impl Frames {
+    /// Adds an outer frame shown as C++ Nix shows most frames.
+    pub fn push(&mut self, frame: Frame) {
+        self.push_with(frame, FramePrint::Default);
+    }
+
+    /// Adds an outer frame with its printing rule.
+    pub fn push_with(&mut self, frame: Frame, print: FramePrint) {
+        let inner = Frames {
+            outermost: self.outermost.take(),
+            len: self.len,
+        };
+        self.len += 1;
+        self.outermost = Some(Rc::new(FrameNode {
+            frame,
+            print,
+            inner,
+        }));
+    }
+
+    /// The number of frames.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The frames with their printing rule, outermost first (the order
+    /// C++ Nix prints them in).
+    pub fn outermost_first(&self) -> impl Iterator<Item = (&Frame, FramePrint)> {
+        let mut next = self.outermost.as_deref();
+        std::iter::from_fn(move || {
+            let node = next?;
+            next = node.inner.outermost.as_deref();
+            Some((&node.frame, node.print))
+        })
+    }
+
+    /// The frames, innermost first (the order they were pushed in).
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Frame> {
+        let mut all: Vec<&Frame> = self.outermost_first().map(|(f, _)| f).collect();
+        all.reverse();
+        all.into_iter()
+    }
+}
+
+impl Drop for Frames {
+    // Frees a long unshared list in a loop: dropping it recursively could
+    // overflow the stack after a deep recursion.
+    fn drop(&mut self) {
+        let mut next = self.outermost.take();
+        while let Some(node) = next {
+            match Rc::try_unwrap(node) {
+                Ok(mut node) => next = node.inner.outermost.take(),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
 /// An evaluation error.
 #[derive(Clone, Debug)]
 pub struct EvalError {
@@ -51,8 +150,8 @@ pub struct EvalError {
     pub pos: Pos,
     /// Extra text printed after the excerpt (`Did you mean …?`).
     pub hint: Option<String>,
-    /// Trace frames, innermost first.
-    pub frames: Vec<Frame>,
+    /// Trace frames, pushed innermost first.
+    pub frames: Frames,
 }
 
 /// Results of evaluation.
@@ -66,7 +165,7 @@ impl EvalError {
             message: message.into(),
             pos,
             hint: None,
-            frames: Vec::new(),
+            frames: Frames::default(),
         })
     }
 
@@ -104,26 +203,16 @@ impl EvalError {
     /// newline), with or without the trace.
     pub fn render(&self, sources: &Sources, show_trace: bool) -> String {
         let mut out = String::new();
-        if show_trace && self.frames.iter().any(|f| !f.message.is_empty()) {
+        // C++ Nix adds lambda-call frames only with `--show-trace`; such
+        // an error has no frames at all when none other was added.
+        let frames: Vec<(&Frame, FramePrint)> = self
+            .frames
+            .outermost_first()
+            .filter(|(_, print)| show_trace || *print != FramePrint::TraceOnly)
+            .collect();
+        if !frames.is_empty() {
             out.push_str("error:\n");
-            // Like C++ Nix: a frame already shown is skipped; a run of more
-            // than five skipped frames is summarised in one line.
-            let mut seen: Vec<&Frame> = Vec::new();
-            let mut skipped: Vec<&Frame> = Vec::new();
-            for f in self.frames.iter().rev() {
-                // C++ Nix skips frames with an empty text.
-                if f.message.is_empty() {
-                    continue;
-                }
-                if seen.iter().any(|s| same(s, f)) {
-                    skipped.push(f);
-                    continue;
-                }
-                flush_skipped(&mut out, &mut skipped, &mut seen, sources);
-                seen.push(f);
-                push_frame(&mut out, f, sources);
-            }
-            flush_skipped(&mut out, &mut skipped, &mut seen, sources);
+            push_trace(&mut out, &frames, show_trace, sources);
             let mut last = String::new();
             push_block(
                 &mut last,
@@ -151,6 +240,49 @@ impl EvalError {
     }
 }
 
+/// Prints the frames (outermost first) as C++ Nix's `showErrorInfo`
+/// does: a frame equal to one already shown (same text and position) is
+/// held back; a run of more than five held-back frames becomes one
+/// `(N duplicate frames omitted)` line. Without `--show-trace`, once
+/// more than three "units" were printed (a frame is one, its position
+/// another) only `Always` frames follow, then a truncation note.
+fn push_trace(
+    out: &mut String,
+    frames: &[(&Frame, FramePrint)],
+    show_trace: bool,
+    sources: &Sources,
+) {
+    let mut seen: std::collections::HashSet<(&str, Pos)> = std::collections::HashSet::new();
+    let mut skipped: Vec<&Frame> = Vec::new();
+    let mut count = 0usize;
+    let mut truncate = false;
+    for &(f, print) in frames {
+        // C++ Nix skips frames with an empty text.
+        if f.message.is_empty() {
+            continue;
+        }
+        if !show_trace && count > 3 {
+            truncate = true;
+        }
+        if truncate && print != FramePrint::Always {
+            continue;
+        }
+        if !seen.insert((f.message.as_str(), f.pos)) {
+            skipped.push(f);
+            continue;
+        }
+        flush_skipped(out, &mut skipped, &mut count, sources);
+        count += 1;
+        push_frame(out, f, &mut count, sources);
+    }
+    flush_skipped(out, &mut skipped, &mut count, sources);
+    if truncate {
+        out.push_str(
+            "       (stack trace truncated; use '--show-trace' to show the full, detailed trace)\n\n",
+        );
+    }
+}
+
 /// `text` as bytes, with the characters that stand for a source file's
 /// non-UTF-8 bytes (see [`crate::source_bytes`]) turned back into them.
 pub fn restore_source_bytes(text: String, sources: &Sources) -> Vec<u8> {
@@ -169,15 +301,22 @@ pub fn restore_source_bytes(text: String, sources: &Sources) -> Vec<u8> {
     out
 }
 
-fn push_frame(out: &mut String, f: &Frame, sources: &Sources) {
+/// Prints one frame; a shown position counts towards truncation.
+fn push_frame(out: &mut String, f: &Frame, count: &mut usize, sources: &Sources) {
     push_block(out, &format!("… {}", f.message), f.pos, 2, sources);
     out.push('\n');
+    if f.pos.is_some() && sources.get(f.pos.file).is_some() {
+        *count += 1;
+    }
 }
 
-fn flush_skipped<'a>(
+/// Prints the held-back frames: each one when there are at most five,
+/// else one line counting them. (C++ Nix means to forget the frames seen
+/// so far at that point, but clears a copy: they stay seen.)
+fn flush_skipped(
     out: &mut String,
-    skipped: &mut Vec<&'a Frame>,
-    seen: &mut Vec<&'a Frame>,
+    skipped: &mut Vec<&Frame>,
+    count: &mut usize,
     sources: &Sources,
 ) {
     if skipped.is_empty() {
@@ -185,7 +324,7 @@ fn flush_skipped<'a>(
     }
     if skipped.len() <= 5 {
         for f in skipped.iter() {
-            push_frame(out, f, sources);
+            push_frame(out, f, count, sources);
         }
     } else {
         out.push_str(&format!(
@@ -194,11 +333,6 @@ fn flush_skipped<'a>(
         ));
     }
     skipped.clear();
-    seen.clear();
-}
-
-fn same(a: &Frame, b: &Frame) -> bool {
-    a.message == b.message && a.pos == b.pos
 }
 
 /// Appends `title` (indented by 7) and, for a real position, the `at`
@@ -268,5 +402,95 @@ fn split_lines(text: &str) -> Vec<&str> {
         if pos < bytes.len() && bytes[pos] == b'\n' {
             pos += 1;
         }
+    }
+}
+
+/// Adds a frame that C++ Nix records only with `--show-trace` (the
+/// frames of lambda calls), for `map_err`.
+pub(crate) fn trace_only_frame(
+    message: impl FnOnce() -> String,
+    pos: Pos,
+) -> impl FnOnce(Box<EvalError>) -> Box<EvalError> {
+    move |mut e| {
+        e.frames.push_with(
+            Frame {
+                message: message(),
+                pos,
+            },
+            FramePrint::TraceOnly,
+        );
+        e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(message: &str, pos: Pos) -> Frame {
+        Frame {
+            message: message.into(),
+            pos,
+        }
+    }
+
+    #[test]
+    fn without_show_trace_only_always_frames_follow_the_first_few() {
+        let mut sources = Sources::default();
+        let file = sources.add("/f.nix".into(), "a\nb\nc\n".into());
+        let at = |offset| Pos { file, offset };
+        let mut e = EvalError::new(ErrorKind::Thrown, "kaboom", Pos::NONE);
+        e.frames.push(frame("inner default", at(4)));
+        e.frames
+            .push_with(frame("context 2", Pos::NONE), FramePrint::Always);
+        e.frames.push(frame("shown default", Pos::NONE));
+        e.frames
+            .push_with(frame("call", at(2)), FramePrint::TraceOnly);
+        e.frames.push(frame("in an operand", at(2)));
+        e.frames
+            .push_with(frame("context 1", Pos::NONE), FramePrint::Always);
+        expect_test::expect![[r#"
+            error:
+                   … context 1
+
+                   … in an operand
+                     at /f.nix:2:1:
+                        1| a
+                        2| b
+                         | ^
+                        3| c
+
+                   … shown default
+
+                   … context 2
+
+                   (stack trace truncated; use '--show-trace' to show the full, detailed trace)
+
+                   error: kaboom
+        "#]]
+        .assert_eq(&e.render(&sources, false));
+        let full = e.render(&sources, true);
+        assert!(full.contains("… call\n") && full.contains("… inner default\n"));
+        assert!(!full.contains("truncated"));
+    }
+
+    #[test]
+    fn copies_share_frames_and_keep_their_own_pushes() {
+        let mut e = EvalError::new(ErrorKind::Eval, "x", Pos::NONE);
+        e.frames.push(frame("inner", Pos::NONE));
+        let kept = e.clone();
+        e.frames.push(frame("outer", Pos::NONE));
+        assert_eq!(kept.frames.len(), 1);
+        let order: Vec<&str> = e.frames.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(order, ["inner", "outer"]);
+    }
+
+    #[test]
+    fn a_very_long_trace_is_dropped_without_recursion() {
+        let mut e = EvalError::new(ErrorKind::Eval, "x", Pos::NONE);
+        for _ in 0..1_000_000 {
+            e.frames.push(frame("f", Pos::NONE));
+        }
+        drop(e);
     }
 }

@@ -90,10 +90,13 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 if let Ok(ctx) = ev.force(&args[0])
                     && let Value::String(s) = ctx
                 {
-                    e.frames.push(Frame {
-                        message: s.to_str_lossy().into_owned(),
-                        pos: Pos::NONE,
-                    });
+                    e.frames.push_with(
+                        Frame {
+                            message: s.to_str_lossy().into_owned(),
+                            pos: Pos::NONE,
+                        },
+                        crate::error::FramePrint::Always,
+                    );
                 }
                 Err(e)
             }

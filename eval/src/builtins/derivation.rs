@@ -82,13 +82,16 @@ fn derivation_strict(ev: &mut Evaluator, arg: &Value) -> EvalResult<Value> {
     build(ev, &name, &attrs).map_err(|mut e| {
         // Shown even without `--show-trace` in C++ Nix; the position is
         // part of the text so that no excerpt is printed.
-        e.frames.push(crate::error::Frame {
-            message: format!(
-                "while evaluating derivation '{name}'\n  whose name attribute is located at {}",
-                describe_pos(ev, name_pos)
-            ),
-            pos: Pos::NONE,
-        });
+        e.frames.push_with(
+            crate::error::Frame {
+                message: format!(
+                    "while evaluating derivation '{name}'\n  whose name attribute is located at {}",
+                    describe_pos(ev, name_pos)
+                ),
+                pos: Pos::NONE,
+            },
+            crate::error::FramePrint::Always,
+        );
         e
     })
 }

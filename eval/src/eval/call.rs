@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use super::Evaluator;
 use super::expr::{did_you_mean, frame, frame_with};
-use crate::error::{EvalError, EvalResult};
+use crate::error::{EvalError, EvalResult, trace_only_frame};
 use crate::lower::Ir;
 use crate::pos::Pos;
 use crate::value::{Closure, Env, PrimOpApp, Slots, Value};
@@ -83,7 +83,7 @@ impl Evaluator {
                     self.call_lambda(&c, arg, pos)
                 };
                 if pos.is_some() {
-                    r.map_err(frame("from call site", pos))
+                    r.map_err(trace_only_frame(|| "from call site".into(), pos))
                 } else {
                     r
                 }
@@ -152,10 +152,13 @@ impl Evaluator {
         args: &[Value],
         pos: Pos,
     ) -> EvalResult<Value> {
-        op.run(self, args, pos).map_err(frame_with(
-            || format!("while calling the '{}' builtin", op.name),
-            pos,
-        ))
+        op.run(self, args, pos).map_err(|e| {
+            // C++ Nix registers `addErrorContext` without this frame.
+            if op.name == "addErrorContext" {
+                return e;
+            }
+            frame_with(|| format!("while calling the '{}' builtin", op.name), pos)(e)
+        })
     }
 
     pub(super) fn call_lambda(
@@ -169,7 +172,7 @@ impl Evaluator {
             let env = self.new_complete_env(smallvec::smallvec![arg], &c.env);
             return self
                 .eval(&l.body, &env)
-                .map_err(frame_with(|| lambda_frame(c), l.pos));
+                .map_err(trace_only_frame(|| lambda_frame(c), l.pos));
         };
         let attrs_v = self.force(&arg)?;
         let Value::Attrs(attrs) = &attrs_v else {

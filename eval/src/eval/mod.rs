@@ -366,10 +366,13 @@ impl Evaluator {
                     drop(cell);
                     let mut e =
                         EvalError::new(ErrorKind::Eval, "infinite recursion encountered", pos);
-                    e.frames.push(Frame {
-                        message: "entering the infinite recursion".into(),
-                        pos: Pos::NONE,
-                    });
+                    e.frames.push_with(
+                        Frame {
+                            message: "entering the infinite recursion".into(),
+                            pos: Pos::NONE,
+                        },
+                        crate::error::FramePrint::Always,
+                    );
                     return Err(e);
                 }
                 ThunkState::Failed(e) => return Err(e.clone()),
