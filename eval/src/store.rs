@@ -31,6 +31,9 @@ pub struct KnownDerivation {
     pub references: Box<[String]>,
     /// Its output names, sorted.
     pub outputs: Box<[String]>,
+    /// The paths of those outputs, in the same order; empty where the path
+    /// is not known before building (content-addressed, impure).
+    pub output_paths: Box<[String]>,
     /// Its hash modulo (unmasked), the key its dependents are hashed with.
     pub hash_modulo: [u8; 32],
 }
@@ -41,6 +44,7 @@ impl KnownDerivation {
         KnownDerivation {
             references: drv.references().into_iter().map(str::to_string).collect(),
             outputs: drv.outputs.keys().cloned().collect(),
+            output_paths: drv.outputs.values().map(|o| o.path.clone()).collect(),
             hash_modulo,
         }
     }

@@ -15,6 +15,7 @@ mod hash;
 mod io;
 mod json;
 mod lists;
+mod output_of;
 mod paths;
 pub(crate) mod regex;
 mod strings;
@@ -100,6 +101,7 @@ fn implemented() -> impl Iterator<Item = &'static PrimOp> {
         .chain(io::PRIMOPS)
         .chain(json::PRIMOPS)
         .chain(lists::PRIMOPS)
+        .chain(output_of::PRIMOPS)
         .chain(paths::PRIMOPS)
         .chain(strings::PRIMOPS)
         .chain(hash::PRIMOPS)
