@@ -1,5 +1,6 @@
 //! Code actions: a quick fix for each lint that has a mechanical fix, and
-//! small rewrites (`a = a;` ↔ `inherit a;`).
+//! small rewrites (`a = a;` ↔ `inherit a;`; strings and attribute sets in
+//! `rewrites.rs`).
 
 use rnix::SyntaxKind::*;
 use rnix::ast::{self, HasEntry};
@@ -46,6 +47,7 @@ impl Analysis {
                 }
             }
             actions.extend(inherit_rewrites(&root, range));
+            actions.extend(super::rewrites::rewrites(&root, range));
             actions
         })
     }

@@ -14,6 +14,7 @@ mod hover;
 mod inlay_hints;
 mod references;
 mod rename;
+mod rewrites;
 mod selection_ranges;
 mod semantic_tokens;
 mod signature_help;

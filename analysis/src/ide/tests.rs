@@ -603,3 +603,146 @@ fn inherit_rewrites_only_where_they_keep_the_meaning() {
         "#]],
     );
 }
+
+/// Evaluates `text` strictly with the real evaluator, for checking that a
+/// rewrite keeps the value.
+fn evaluate(text: &str) -> String {
+    let text = text.to_owned();
+    std::thread::Builder::new()
+        .stack_size(tvix_eval::EVAL_STACK)
+        .spawn(move || {
+            let mut ev = tvix_eval::Evaluator::new(
+                Box::new(tvix_eval::StdIO),
+                tvix_eval::Settings::default(),
+            );
+            match ev
+                .eval_source("«test»", &text, "/")
+                .and_then(|v| ev.force_deep(&v))
+            {
+                Ok(v) => tvix_eval::print::print_value(&v),
+                Err(e) => format!("error: {}", e.render(&ev.sources, false)),
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+/// Applies every non-quick-fix action at the `$0` cursor of `fixture`
+/// and checks that each result evaluates to what the original does.
+fn check_rewrites_keep_value(text: &str) -> usize {
+    let fixture_text = text;
+    let (host, cursor) = fixture(fixture_text);
+    let cursor = cursor.expect("a $0 cursor");
+    let analysis = host.analysis();
+    let source = analysis.file_text(cursor.file).unwrap();
+    let before = evaluate(&source);
+    let mut count = 0;
+    for action in analysis
+        .code_actions(cursor.file, TextRange::empty(cursor.offset))
+        .unwrap()
+        .into_iter()
+        .filter(|a| !a.is_quick_fix)
+    {
+        let mut fixed = source.to_string();
+        for edit in action.edits.iter().rev() {
+            fixed.replace_range(std::ops::Range::<usize>::from(edit.range), &edit.new_text);
+        }
+        assert_eq!(
+            evaluate(&fixed),
+            before,
+            "{}: changed the value of\n{source}\ninto\n{fixed}",
+            action.title
+        );
+        count += 1;
+    }
+    count
+}
+
+#[test]
+fn strings_convert_between_their_two_forms() {
+    check_rewrites(
+        r#"x: "a$0 \"q\" ${x} \${not} tab\t''""#,
+        expect![[r#"
+            Convert to an indented string: x: ''a "q" ${x} ''${not} tab	'''''
+
+        "#]],
+    );
+    check_rewrites(
+        "let s = ''\n  line one\n    ${toString 1}\n  it'''s $0''${x}\n''; in s",
+        expect![[r#"
+            Convert to a double-quoted string: let s = "line one\n  ${toString 1}\nit''s \${x}\n"; in s
+
+        "#]],
+    );
+    check_rewrites(
+        "{\n  s = \"one$0\\ntwo\\n  three\\n\";\n}",
+        expect![[r#"
+            Convert to an indented string: {
+              s = ''
+                one
+                two
+                  three
+              '';
+            }
+
+        "#]],
+    );
+    // Leading spaces on one line would be stripped: no action.
+    check_rewrites(r#""  x$0""#, expect![[""]]);
+}
+
+#[test]
+fn string_rewrites_keep_the_value() {
+    for fixture in [
+        r#"let x = "v"; in "a$0 \"q\" ${x} \${not} tab\t''""#,
+        "let x = 1; in ''\n  line one\n    ${toString x}\n  it'''s $0''${y}\n''",
+        "\"one$0\\ntwo\\n  three\\n\"",
+        "\"one$0\\n\\n  three\"",
+        "''\n  a\n\n    b$0\n  c''",
+        "\"ends with a quote'$0\"",
+        "let x = \"X\"; in \"dollars $$0$${x} $ $$ {\"",
+        "''\r\n  crlf$0\r\n''",
+    ] {
+        assert_eq!(check_rewrites_keep_value(fixture), 1, "{fixture}");
+    }
+}
+
+#[test]
+fn attribute_sets_pack_and_flatten() {
+    check_rewrites(
+        "{\n  a$0 = { b = 1; c.d = 2; };\n  e = 3;\n}",
+        expect![[r#"
+            Flatten `a` into attribute paths: {
+              a.b = 1;
+              a.c.d = 2;
+              e = 3;
+            }
+
+        "#]],
+    );
+    check_rewrites(
+        "{\n  a.b$0 = 1;\n  x = 0;\n  a.c = 2;\n}",
+        expect![[r#"
+            Pack the `a.…` bindings into one set: {
+              a = { b = 1; c = 2; };
+              x = 0;
+            }
+
+        "#]],
+    );
+    // `rec`, `inherit` inside, a plain `a = …` beside, dynamic names: no
+    // action that could change the meaning.
+    check_rewrites("{ a$0 = rec { b = 1; c = b; }; }", expect![[""]]);
+    check_rewrites("x: { a$0 = { inherit x; }; }", expect![[""]]);
+    check_rewrites("{ a.b$0 = 1; a = { c = 2; }; }", expect![""]);
+    check_rewrites("n: { a.b$0 = 1; ${n}.c = 2; }", expect![[""]]);
+    for fixture in [
+        "{ a$0 = { b = 1; c.d = 2; }; e = 3; }",
+        "let a.b$0 = 1; a.c = 2; in a",
+        "rec { x = 1; a.b$0 = x; a.c = a.b; }",
+        "{ \"a\".b$0 = 1; \"a\".c = 2; }",
+    ] {
+        assert!(check_rewrites_keep_value(fixture) >= 1, "{fixture}");
+    }
+}
