@@ -60,6 +60,12 @@ fn newest_mtime(path: &Path) -> io::Result<i64> {
     Ok(newest)
 }
 
+/// An error with a message for the user (the fetchers' errors are shown
+/// as they are, after `error: `).
+pub(crate) fn error(message: impl Into<String>) -> io::Error {
+    io::Error::other(message.into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,10 +93,4 @@ mod tests {
         let tree = fetch_path(dir.path().to_str().unwrap()).unwrap();
         assert_eq!(tree.last_modified, Some(1_700_000_000));
     }
-}
-
-/// An error with a message for the user (the fetchers' errors are shown
-/// as they are, after `error: `).
-pub(crate) fn error(message: impl Into<String>) -> io::Error {
-    io::Error::other(message.into())
 }
