@@ -405,6 +405,34 @@ fn split_lines(text: &str) -> Vec<&str> {
     }
 }
 
+/// The position C++ Nix's `Value::determinePos` gives a value: a
+/// function's, a suspended call's function's, or none.
+pub(crate) fn determine_pos(v: &crate::value::Value) -> Pos {
+    use crate::value::{ThunkState, Value};
+    match v {
+        Value::Lambda(c) => c.lambda.pos,
+        Value::Thunk(t) => match &*t.0.borrow() {
+            ThunkState::Apply(f, _, _) => determine_pos(f),
+            ThunkState::Forced(v) => determine_pos(v),
+            _ => Pos::NONE,
+        },
+        _ => Pos::NONE,
+    }
+}
+
+/// For `map_err` where a value is forced at `pos`: C++ Nix runs a
+/// suspended call (a `genList` or `map` element) at the position it is
+/// forced from, so a call-depth overflow raised by that call itself is
+/// reported there.
+pub(crate) fn overflow_at(pos: Pos) -> impl FnOnce(Box<EvalError>) -> Box<EvalError> {
+    move |mut e| {
+        if e.kind == ErrorKind::StackOverflow && !e.pos.is_some() && e.frames.is_empty() {
+            e.pos = pos;
+        }
+        e
+    }
+}
+
 /// Adds a frame that C++ Nix records only with `--show-trace` (the
 /// frames of lambda calls), for `map_err`.
 pub(crate) fn trace_only_frame(

@@ -32,7 +32,7 @@ fn value_to_json_nested(
     pos: Pos,
     out: &mut StringBuilder,
 ) -> EvalResult<()> {
-    let v = ev.force(v)?;
+    let v = ev.force(v).map_err(crate::error::overflow_at(pos))?;
     match &v {
         Value::Null => out.push_bytes(b"null"),
         Value::Bool(b) => out.push_bytes(if *b { b"true" } else { b"false" }),

@@ -439,19 +439,37 @@ impl Evaluator {
         Ok(v)
     }
 
+    /// One level of `force_deep`, counted as a call at the value's
+    /// position as in C++ Nix (so a deep structure ends in a clean
+    /// max-call-depth error); the frame of an attribute or list element
+    /// covers everything below it.
     fn force_deep_inner(
         &mut self,
         v: &Value,
         seen: &mut rustc_hash::FxHashSet<usize>,
     ) -> EvalResult<()> {
         self.check_stack(Pos::NONE)?;
-        match v {
+        let pos = crate::error::determine_pos(v);
+        self.enter_call(pos)?;
+        let r = self.force_deep_level(v, pos, seen);
+        self.leave_call();
+        r
+    }
+
+    fn force_deep_level(
+        &mut self,
+        v: &Value,
+        pos: Pos,
+        seen: &mut rustc_hash::FxHashSet<usize>,
+    ) -> EvalResult<()> {
+        let v = self.force(v).map_err(crate::error::overflow_at(pos))?;
+        match &v {
             Value::Attrs(a) => {
                 if !seen.insert(Rc::as_ptr(a) as usize) {
                     return Ok(());
                 }
                 for attr in a.iter() {
-                    let inner = self.force(&attr.value).map_err(|mut e| {
+                    self.force_deep_inner(&attr.value, seen).map_err(|mut e| {
                         e.frames.push(Frame {
                             message: format!(
                                 "while evaluating the attribute '{}'",
@@ -461,7 +479,6 @@ impl Evaluator {
                         });
                         e
                     })?;
-                    self.force_deep_inner(&inner, seen)?;
                 }
             }
             Value::List(l) => {
@@ -469,17 +486,10 @@ impl Evaluator {
                     return Ok(());
                 }
                 for (i, item) in l.iter().enumerate() {
-                    let inner = self
-                        .force(item)
-                        .and_then(|inner| {
-                            self.force_deep_inner(&inner, seen)?;
-                            Ok(inner)
-                        })
-                        .map_err(frame(
-                            format!("while evaluating list element at index {i}"),
-                            Pos::NONE,
-                        ))?;
-                    drop(inner);
+                    self.force_deep_inner(item, seen).map_err(frame(
+                        format!("while evaluating list element at index {i}"),
+                        Pos::NONE,
+                    ))?;
                 }
             }
             _ => {}
@@ -489,7 +499,9 @@ impl Evaluator {
 
     /// Records an entered call; fails when `max-call-depth` is exceeded.
     pub(crate) fn enter_call(&mut self, pos: Pos) -> EvalResult<()> {
-        if self.call_depth >= self.settings.max_call_depth {
+        // As C++ Nix: the check comes before the increment, so the
+        // deepest call runs at depth `max_call_depth + 1`.
+        if self.call_depth > self.settings.max_call_depth {
             return Err(EvalError::new(
                 ErrorKind::StackOverflow,
                 "stack overflow; max-call-depth exceeded",
