@@ -241,6 +241,28 @@ fn out_path_inlay_hints_and_eval_errors() {
         "{error}"
     );
 
+    // Evaluation runs are reported as work-done progress: begin, reports
+    // naming the file, end.
+    let begin = client
+        .wait_notification(Duration::from_secs(30), |m| {
+            m["method"] == "$/progress" && m["params"]["value"]["title"] == "Evaluating"
+        })
+        .expect("evaluation progress begins");
+    let token = begin["params"]["token"].clone();
+    assert!(
+        token
+            .as_str()
+            .is_some_and(|t| t.starts_with("tvix/evaluation/")),
+        "{begin}"
+    );
+    client
+        .wait_notification(Duration::from_secs(30), |m| {
+            m["method"] == "$/progress"
+                && m["params"]["token"] == token
+                && m["params"]["value"]["kind"] == "end"
+        })
+        .expect("evaluation progress ends");
+
     // Hover over an attribute shows its value.
     let hover = client.request("textDocument/hover", pos(&broken_uri, 0, 3));
     let text = hover["result"]["contents"]["value"].as_str().unwrap();

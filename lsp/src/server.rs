@@ -167,36 +167,79 @@ impl Server {
             if !current(&state) {
                 return;
             }
-            let mut refreshed = false;
-            for (path, version, file, mut diagnostics) in static_diagnostics {
-                let Some(evaluation) = evaluate(&state, &path, file).await else {
-                    continue;
+            let show_progress = state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .can_show_progress;
+            let total = static_diagnostics.len();
+            let progress = if show_progress && total > 0 {
+                let token = lsp::NumberOrString::String(format!("tvix/evaluation/{revision}"));
+                match client.create_work_done_progress(token.clone()).await {
+                    Ok(()) => Some(
+                        client
+                            .progress(token, "Evaluating")
+                            .with_percentage(0)
+                            .begin()
+                            .await,
+                    ),
+                    Err(_) => None,
+                }
+            } else {
+                None
+            };
+            // Runs every open file's evaluation; `None` when an edit made
+            // the results stale (the progress still ends below).
+            let run = async {
+                let mut refreshed = false;
+                for (done, (path, version, file, mut diagnostics)) in
+                    static_diagnostics.into_iter().enumerate()
+                {
+                    if let Some(progress) = &progress {
+                        let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
+                        progress
+                            .report_with_message(name, (done * 100 / total) as u32)
+                            .await;
+                    }
+                    let Some(evaluation) = evaluate(&state, &path, file).await else {
+                        continue;
+                    };
+                    if !current(&state) {
+                        return None;
+                    }
+                    let analysis = state
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .host
+                        .analysis();
+                    let extra = tokio::task::spawn_blocking({
+                        let evaluation = evaluation.clone();
+                        move || handlers::eval_diagnostics(&analysis, file, &evaluation)
+                    })
+                    .await;
+                    if let Ok(Ok(extra)) = extra {
+                        diagnostics.extend(extra);
+                    }
+                    if !current(&state) {
+                        return None;
+                    }
+                    if let Some(uri) = convert::uri(&path) {
+                        client
+                            .publish_diagnostics(uri, diagnostics, Some(version))
+                            .await;
+                    }
+                    refreshed |= !evaluation.hints.is_empty();
+                }
+                Some(refreshed)
+            };
+            let refreshed = run.await;
+            if let Some(progress) = progress {
+                let message = match refreshed {
+                    Some(_) => format!("{total} file(s)"),
+                    None => "superseded by an edit".to_owned(),
                 };
-                if !current(&state) {
-                    return;
-                }
-                let (analysis, _) = {
-                    let s = state.lock().unwrap_or_else(|e| e.into_inner());
-                    (s.host.analysis(), ())
-                };
-                let extra = tokio::task::spawn_blocking({
-                    let evaluation = evaluation.clone();
-                    move || handlers::eval_diagnostics(&analysis, file, &evaluation)
-                })
-                .await;
-                if let Ok(Ok(extra)) = extra {
-                    diagnostics.extend(extra);
-                }
-                if !current(&state) {
-                    return;
-                }
-                if let Some(uri) = convert::uri(&path) {
-                    client
-                        .publish_diagnostics(uri, diagnostics, Some(version))
-                        .await;
-                }
-                refreshed |= !evaluation.hints.is_empty();
+                progress.finish_with_message(message).await;
             }
+            let Some(refreshed) = refreshed else { return };
             let can_refresh = state
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())

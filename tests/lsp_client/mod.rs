@@ -198,7 +198,9 @@ impl Client {
     /// Waits until indexing has finished (its progress `end`).
     pub fn wait_indexed(&mut self, timeout: Duration) -> bool {
         self.wait_notification(timeout, |m| {
-            m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+            m["method"] == "$/progress"
+                && m["params"]["token"] == "tvix/indexing"
+                && m["params"]["value"]["kind"] == "end"
         })
         .is_some()
     }
