@@ -28,6 +28,11 @@ fn neovim_uses_tvix_lsp() {
         "let\n  lib = import ./lib.nix;\n  unused = 1;\nin\nlib.double (lib.triple 2) + missing\n",
     )
     .unwrap();
+    std::fs::write(
+        dir.path().join("drv.nix"),
+        "{\n  hello = derivation { name = \"hello\"; system = \"x86_64-linux\"; builder = \"/bin/sh\"; };\n}\n",
+    )
+    .unwrap();
     let out = dir.path().join("results.txt");
     let status = Command::new("nvim")
         .args(["--headless", "--clean", "-n"])
@@ -64,7 +69,10 @@ COMPLETION double,triple
 RENAMED_MAIN lib.twice (lib.triple 2) + missing
 RENAMED_LIB   twice = x: x * 2;
 REFUSED `unused` is already defined in the same scope
+HINT 1 ⟶ /nix/store/pnwh4xsfs4j508bs9iw6bpkyc4zw6ryx-hello
 ";
+    // The outPath is C++ Nix's (`nix-instantiate --eval -E
+    // '(derivation { … }).outPath'`), shown by editors/nvim's hints module.
     let lib_path = dir.path().join("lib.nix");
     let expected = expected.replace("@LIB@", &lib_path.display().to_string());
     assert_eq!(results, expected);

@@ -88,6 +88,19 @@ local ok, err = pcall(function()
   refused.newName = 'unused'
   local _, refusal = request('textDocument/rename', refused)
   emit('REFUSED', refusal and refusal.message or 'accepted')
+
+  -- outPath inlay hints, drawn by the plugin as end-of-line virtual text.
+  vim.cmd('edit ' .. workspace .. '/drv.nix')
+  local drv = vim.api.nvim_get_current_buf()
+  local hints = require('tvix.hints')
+  local marks = {}
+  assert(vim.wait(20000, function()
+    marks = vim.api.nvim_buf_get_extmarks(drv, hints.namespace, 0, -1, { details = true })
+    return #marks > 0
+  end, 50), 'no inlay hints were drawn')
+  for _, mark in ipairs(marks) do
+    emit('HINT', string.format('%d %s', mark[2], mark[4].virt_text[1][1]))
+  end
 end)
 
 if not ok then

@@ -25,6 +25,9 @@ M.config = {
   },
   -- Attach automatically to `nix` buffers.
   autostart = true,
+  -- Show outPath inlay hints as end-of-line virtual text (for Neovim
+  -- versions without built-in inlay hints).
+  inlay_hints = true,
   -- Passed through to the client (e.g. on_attach, capabilities).
   on_attach = nil,
   capabilities = nil,
@@ -54,6 +57,13 @@ end
 
 local function client_config(root)
   local config = M.config
+  local capabilities = config.capabilities or vim.lsp.protocol.make_client_capabilities()
+  local handlers = {}
+  if config.inlay_hints then
+    local hints = require('tvix.hints')
+    capabilities = hints.extend_capabilities(capabilities)
+    handlers['workspace/inlayHint/refresh'] = hints.on_refresh_request
+  end
   return {
     name = 'tvix',
     cmd = config.cmd,
@@ -61,8 +71,16 @@ local function client_config(root)
     workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
     init_options = config.settings,
     settings = config.settings,
-    on_attach = config.on_attach,
-    capabilities = config.capabilities or vim.lsp.protocol.make_client_capabilities(),
+    on_attach = function(client, bufnr)
+      if config.inlay_hints then
+        require('tvix.hints').refresh(bufnr)
+      end
+      if config.on_attach then
+        config.on_attach(client, bufnr)
+      end
+    end,
+    handlers = handlers,
+    capabilities = capabilities,
   }
 end
 
