@@ -191,6 +191,10 @@ pub fn children(ir: &Ir) -> Vec<&Rc<Ir>> {
             out.push(fun);
             out.extend(args.iter());
         }
+        IrKind::BuiltinCall { fun, args, .. } => {
+            out.push(fun);
+            out.extend(args.iter());
+        }
         IrKind::With { env, body } => {
             out.push(env);
             out.push(body);

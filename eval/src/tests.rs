@@ -127,6 +127,63 @@ fn errors_render_like_cpp_nix() {
 }
 
 #[test]
+fn operators_run_inline_exactly_as_builtin_calls() {
+    // `a - b` is a call of `__sub` from the current scope (as in C++
+    // Nix's parser): a rebinding is honoured, `with` cannot supply one.
+    check("let __sub = a: b: 42; in 5 - 1", expect!["42"]);
+    check("with { __sub = a: b: 42; }; 5 - 1", expect!["4"]);
+    check(
+        "[ (7 - 2) (3 * 4) (7 / 2) (1 < 2) (2 > 1) (1.5 - 1) (\"a\" < \"b\") (-3) ]",
+        expect!["[ 5 12 3 true true 0.5 true -3 ]"],
+    );
+    // The inline form keeps the builtin's trace frame and messages, and
+    // its operands' errors.
+    check(
+        "let x = 1; in x - \"a\"",
+        expect![[r#"
+            error:
+                   … while calling the 'sub' builtin
+                     at «string»:1:17:
+                        1| let x = 1; in x - "a"
+                         |                 ^
+
+                   … while evaluating the second argument of the subtraction
+
+                   error: expected an integer but found a string: "a"
+        "#]],
+    );
+    check(
+        "let x = throw \"boom\"; in 1 < x",
+        expect![[r#"
+            error:
+                   … while calling the 'lessThan' builtin
+                     at «string»:1:28:
+                        1| let x = throw "boom"; in 1 < x
+                         |                            ^
+
+                   … while calling the 'throw' builtin
+                     at «string»:1:9:
+                        1| let x = throw "boom"; in 1 < x
+                         |         ^
+
+                   error: boom
+        "#]],
+    );
+    check(
+        "1 / 0",
+        expect![[r#"
+            error:
+                   … while calling the 'div' builtin
+                     at «string»:1:3:
+                        1| 1 / 0
+                         |   ^
+
+                   error: division by zero
+        "#]],
+    );
+}
+
+#[test]
 fn deep_recursion_is_a_clean_error() {
     let out = eval_strict("let f = n: 1 + f (n + 1); in f 0");
     assert!(

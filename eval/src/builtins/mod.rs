@@ -129,7 +129,7 @@ pub fn unimplemented_builtins() -> Vec<&'static str> {
         .collect()
 }
 
-fn find_primop(name: &str) -> Option<&'static PrimOp> {
+pub(crate) fn find_primop(name: &str) -> Option<&'static PrimOp> {
     implemented()
         .find(|p| p.name == name)
         .or_else(|| STUBS.iter().find(|p| p.name == name))

@@ -13,7 +13,7 @@ use crate::value::{Closure, Env, PrimOpApp, Slots, Value};
 impl Evaluator {
     /// Applies `f` to `arg` (a value or thunk); `pos` is the call site.
     pub fn call(&mut self, f: Value, arg: Value, pos: Pos) -> EvalResult<Value> {
-        let f = self.force(&f)?;
+        let f = self.force_owned(f)?;
         self.enter_call(pos)?;
         let r = self.call_forced(f, arg, pos);
         self.leave_call();

@@ -101,7 +101,7 @@ impl Evaluator {
             }
             IrKind::WithVar { name, withs } => {
                 let v = self.lookup_with(name, withs, env, ir.pos)?;
-                self.force(&v)
+                self.force_owned(v)
             }
             IrKind::CurPos => Ok(self.pos_attrs(ir.pos)),
             IrKind::Select {
@@ -109,59 +109,26 @@ impl Evaluator {
                 path,
                 default,
             } => self.eval_select(ir.pos, expr, path, default.as_ref(), env),
-            IrKind::HasAttr { expr, path } => {
-                let mut v = self
-                    .eval(expr, env)
-                    .map_err(frame("in the argument of '?'", expr.pos))?;
-                for key in path {
-                    v = self.force(&v)?;
-                    let name = self.attr_key(key, env)?;
-                    match &v {
-                        Value::Attrs(a) => match a.get(name.as_str()) {
-                            Some(attr) => v = attr.value.clone(),
-                            None => return Ok(Value::Bool(false)),
-                        },
-                        _ => return Ok(Value::Bool(false)),
-                    }
-                }
-                Ok(Value::Bool(true))
-            }
+            IrKind::HasAttr { expr, path } => self.eval_has_attr(expr, path, env),
             IrKind::Attrs(attrs) => self.eval_attrs(attrs, env),
             IrKind::Let { attrs, body } => {
                 let frame = self.bind_recursive(attrs, env)?;
                 self.eval(body, &frame)
             }
-            IrKind::List(items) => {
-                let items = items.iter().map(|i| self.make_thunk(i, env)).collect();
-                Ok(Value::list(items))
-            }
+            IrKind::List(items) => Ok(self.eval_list(items, env)),
             IrKind::Lambda(l) => Ok(Value::Lambda(Rc::new(crate::value::Closure {
                 lambda: l.clone(),
                 env: env.clone(),
             }))),
-            IrKind::Call { fun, args } => {
-                let mut f = self.eval(fun, env)?;
-                let mut rest = &args[..];
-                while let Some((first, tail)) = rest.split_first() {
-                    // A builtin given all its remaining arguments at once
-                    // runs directly, without a partial application per
-                    // argument (same call depth and traces as one by one).
-                    if let Some(need) = self.saturates(&f, rest.len()) {
-                        f = self.call_saturated(&f, &rest[..need], env, ir.pos)?;
-                        rest = &rest[need..];
-                        continue;
-                    }
-                    let a = self.make_thunk(first, env);
-                    f = self.call(f, a, ir.pos)?;
-                    rest = tail;
+            IrKind::Call { fun, args } => self.eval_call(fun, args, env, ir.pos),
+            IrKind::BuiltinCall { op, fun, args } => {
+                if self.observer.is_some() {
+                    // A debugger sees the call the parser made.
+                    return self.eval_call(fun, args, env, ir.pos);
                 }
-                Ok(f)
+                self.eval_builtin_call(*op, args, env, ir.pos)
             }
-            IrKind::With { env: scope, body } => {
-                let scope = self.make_thunk(scope, env);
-                let frame = self.new_complete_env(smallvec::smallvec![scope], env);
-                self.eval(body, &frame)
-            }
+            IrKind::With { env: scope, body } => self.eval_with(scope, body, env),
             IrKind::If { cond, then_, else_ } => {
                 let c = self.eval(cond, env)?;
                 let c = self
@@ -169,16 +136,7 @@ impl Evaluator {
                     .map_err(frame("while evaluating a branch condition", cond.pos))?;
                 self.eval(if c { then_ } else { else_ }, env)
             }
-            IrKind::Assert { cond, body, text } => {
-                let c = self
-                    .eval(cond, env)
-                    .and_then(|c| self.expect_bool(&c, cond.pos))
-                    .map_err(frame("in the condition of the assert statement", cond.pos))?;
-                if !c {
-                    return Err(self.assertion_failed(cond, env, text, ir.pos));
-                }
-                self.eval(body, env)
-            }
+            IrKind::Assert { cond, body, text } => self.eval_assert(cond, body, text, env, ir.pos),
             IrKind::Not(e) => {
                 let b = self
                     .eval(e, env)
@@ -192,6 +150,93 @@ impl Evaluator {
                 parts,
             } => self.concat_strings(*force_string, parts, env, ir.pos),
         }
+    }
+
+    // The less common nodes are out of line, so that `eval`, which every
+    // node passes through, keeps a small native stack frame (deep Nix
+    // recursion nests it thousands of times) and a short prologue.
+
+    #[inline(never)]
+    fn eval_has_attr(
+        &mut self,
+        expr: &Rc<Ir>,
+        path: &[AttrKey],
+        env: &Rc<Env>,
+    ) -> EvalResult<Value> {
+        let mut v = self
+            .eval(expr, env)
+            .map_err(frame("in the argument of '?'", expr.pos))?;
+        for key in path {
+            v = self.force_owned(v)?;
+            let name = self.attr_key(key, env)?;
+            let next = match &v {
+                Value::Attrs(a) => match a.get(name.as_str()) {
+                    Some(attr) => attr.value.clone(),
+                    None => return Ok(Value::Bool(false)),
+                },
+                _ => return Ok(Value::Bool(false)),
+            };
+            v = next;
+        }
+        Ok(Value::Bool(true))
+    }
+
+    #[inline(never)]
+    fn eval_list(&mut self, items: &[Rc<Ir>], env: &Rc<Env>) -> Value {
+        let items = items.iter().map(|i| self.make_thunk(i, env)).collect();
+        Value::list(items)
+    }
+
+    #[inline(never)]
+    fn eval_with(&mut self, scope: &Rc<Ir>, body: &Rc<Ir>, env: &Rc<Env>) -> EvalResult<Value> {
+        let scope = self.make_thunk(scope, env);
+        let frame = self.new_complete_env(smallvec::smallvec![scope], env);
+        self.eval(body, &frame)
+    }
+
+    #[inline(never)]
+    fn eval_assert(
+        &mut self,
+        cond: &Rc<Ir>,
+        body: &Rc<Ir>,
+        text: &str,
+        env: &Rc<Env>,
+        pos: Pos,
+    ) -> EvalResult<Value> {
+        let c = self
+            .eval(cond, env)
+            .and_then(|c| self.expect_bool(&c, cond.pos))
+            .map_err(frame("in the condition of the assert statement", cond.pos))?;
+        if !c {
+            return Err(self.assertion_failed(cond, env, text, pos));
+        }
+        self.eval(body, env)
+    }
+
+    /// `fun args…`: the arguments are applied one at a time, except that a
+    /// builtin given all its remaining arguments at once runs directly,
+    /// without a partial application per argument (same call depth and
+    /// traces as one by one).
+    pub(super) fn eval_call(
+        &mut self,
+        fun: &Rc<Ir>,
+        args: &[Rc<Ir>],
+        env: &Rc<Env>,
+        pos: Pos,
+    ) -> EvalResult<Value> {
+        let mut f = self.eval(fun, env)?;
+        let mut rest = args;
+        while let Some((first, tail)) = rest.split_first() {
+            if let Some(need) = self.saturates(&f, rest.len()) {
+                f = self.call_saturated(&f, &rest[..need], env, pos)?;
+                rest = &rest[need..];
+                continue;
+            }
+            let a = self.make_thunk(first, env);
+            f = self.call(f, a, pos)?;
+            rest = tail;
+        }
+        Ok(f)
     }
 
     fn lookup_with(
@@ -287,9 +332,27 @@ impl Evaluator {
         let walked = (|| -> EvalResult<Option<Value>> {
             for key in path {
                 let name = self.attr_key(key, env)?;
-                v = self.force(&v)?;
-                let attrs = match &v {
-                    Value::Attrs(a) => a.clone(),
+                v = self.force_owned(std::mem::replace(&mut v, Value::Null))?;
+                let next = match &v {
+                    Value::Attrs(attrs) => match attrs.get(name.as_str()) {
+                        Some(attr) => {
+                            attr_pos = attr.pos;
+                            resolved += 1;
+                            attr.value.clone()
+                        }
+                        None if default.is_some() => return Ok(None),
+                        None => {
+                            let mut e = EvalError::eval(
+                                format!(
+                                    "attribute '{}' missing",
+                                    tvix_syntax::exact::print_identifier(name.as_str())
+                                ),
+                                Pos::NONE,
+                            );
+                            e.hint = did_you_mean(&name, attrs.iter().map(|a| a.name.as_str()));
+                            return Err(e);
+                        }
+                    },
                     _ if default.is_some() => return Ok(None),
                     other => {
                         return Err(self
@@ -297,27 +360,9 @@ impl Evaluator {
                             .pipe(frame("while selecting an attribute", pos)));
                     }
                 };
-                match attrs.get(name.as_str()) {
-                    Some(attr) => {
-                        attr_pos = attr.pos;
-                        v = attr.value.clone();
-                        resolved += 1;
-                    }
-                    None if default.is_some() => return Ok(None),
-                    None => {
-                        let mut e = EvalError::eval(
-                            format!(
-                                "attribute '{}' missing",
-                                tvix_syntax::exact::print_identifier(name.as_str())
-                            ),
-                            Pos::NONE,
-                        );
-                        e.hint = did_you_mean(&name, attrs.iter().map(|a| a.name.as_str()));
-                        return Err(e);
-                    }
-                }
+                v = next;
             }
-            let forced = self.force(&v)?;
+            let forced = self.force_owned(std::mem::replace(&mut v, Value::Null))?;
             Ok(Some(forced))
         })();
         match walked {

@@ -356,6 +356,16 @@ impl Evaluator {
         }
     }
 
+    /// Forces an owned `v`: like [`Evaluator::force`], without cloning a
+    /// value that is already in weak head normal form.
+    #[inline]
+    pub(crate) fn force_owned(&mut self, v: Value) -> EvalResult<Value> {
+        match v {
+            Value::Thunk(t) => self.force_thunk(&t),
+            other => Ok(other),
+        }
+    }
+
     fn force_thunk(&mut self, t: &Thunk) -> EvalResult<Value> {
         let state = {
             let mut cell = t.0.borrow_mut();
@@ -407,7 +417,7 @@ impl Evaluator {
             ThunkState::Apply(f, arg, pos) => self.call(f.clone(), arg.clone(), *pos),
             _ => unreachable!("only suspended states are taken out"),
         };
-        match result.and_then(|v| self.force(&v)) {
+        match result.and_then(|v| self.force_owned(v)) {
             Ok(v) => {
                 if registry::may_close_cycle(&v) {
                     self.registry.thunk(t);

@@ -9,7 +9,7 @@ use super::Evaluator;
 use super::coerce::CoerceMode;
 use super::expr::{frame, frame_with};
 use crate::error::{ErrorKind, EvalError, EvalResult};
-use crate::lower::Ir;
+use crate::lower::{InlineOp, Ir};
 use crate::pos::Pos;
 use crate::value::{Env, NixString, StringBuilder, Value};
 
@@ -71,6 +71,77 @@ impl Evaluator {
                 Ok(Value::list(out))
             }
         }
+    }
+
+    /// A [`IrKind::BuiltinCall`](crate::lower::IrKind::BuiltinCall)
+    /// without an observer: the same call depth, trace frame and results
+    /// as calling the builtin (`call_saturated`), without making thunks of
+    /// the operands or dispatching through a call. Evaluating an operand
+    /// directly is what forcing a fresh thunk of it would do.
+    pub(crate) fn eval_builtin_call(
+        &mut self,
+        op: InlineOp,
+        args: &[Rc<Ir>; 2],
+        env: &Rc<Env>,
+        pos: Pos,
+    ) -> EvalResult<Value> {
+        self.enter_call(pos)?;
+        let r = self.builtin_call_operands(op, args, env);
+        self.leave_call();
+        r.map_err(frame_with(
+            || format!("while calling the '{}' builtin", op.builtin_name()),
+            pos,
+        ))
+    }
+
+    #[inline(always)]
+    fn builtin_call_operands(
+        &mut self,
+        op: InlineOp,
+        args: &[Rc<Ir>; 2],
+        env: &Rc<Env>,
+    ) -> EvalResult<Value> {
+        let a = self.eval(&args[0], env)?;
+        let b = self.eval(&args[1], env)?;
+        if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
+            let (x, y) = (*x, *y);
+            let fast = match op {
+                InlineOp::Sub => x.checked_sub(y).map(Value::Int),
+                InlineOp::Mul => x.checked_mul(y).map(Value::Int),
+                InlineOp::Div if y != 0 => x.checked_div(y).map(Value::Int),
+                InlineOp::Div => None,
+                InlineOp::LessThan => Some(Value::Bool(x < y)),
+            };
+            if let Some(v) = fast {
+                return Ok(v);
+            }
+        }
+        self.builtin_call_slow(op, a, b)
+    }
+
+    /// Everything but integers without overflow: the builtin itself, given
+    /// the operands already forced.
+    #[cold]
+    #[inline(never)]
+    fn builtin_call_slow(&mut self, op: InlineOp, a: Value, b: Value) -> EvalResult<Value> {
+        if op == InlineOp::LessThan {
+            // What `lessThan` does, without looking the builtin up.
+            let less = self.compare_values(&a, &b, Pos::NONE)? == Ordering::Less;
+            return Ok(Value::Bool(less));
+        }
+        static PRIMOPS: std::sync::OnceLock<[&'static crate::builtins::PrimOp; 3]> =
+            std::sync::OnceLock::new();
+        let [sub, mul, div] = PRIMOPS.get_or_init(|| {
+            ["sub", "mul", "div"].map(|name| {
+                crate::builtins::find_primop(name).expect("inline operators are builtins")
+            })
+        });
+        let prim = match op {
+            InlineOp::Sub => sub,
+            InlineOp::Mul => mul,
+            _ => div,
+        };
+        prim.run(self, &[a, b], Pos::NONE)
     }
 
     fn eval_bool(&mut self, e: &Rc<Ir>, env: &Rc<Env>, ctx: &str) -> EvalResult<bool> {

@@ -80,6 +80,21 @@ pub enum IrKind {
         /// The arguments, applied one at a time.
         args: Vec<Rc<Ir>>,
     },
+    /// `f a b` where `f` is one of the global arithmetic or comparison
+    /// builtins (`__sub`, `__mul`, `__div`, `__lessThan`: what C++ Nix's
+    /// parser makes of `a - b`, `a * b`, `a / b`, `a < b`), not rebound by
+    /// any enclosing scope. Evaluated without a call: the operands are
+    /// evaluated directly, with the builtin call's depth, trace frame and
+    /// messages. Behaves exactly as the `Call` it replaces.
+    BuiltinCall {
+        /// Which builtin.
+        op: InlineOp,
+        /// The variable naming the builtin (what a debugger steps through:
+        /// with an observer attached the node runs as a plain call).
+        fun: Rc<Ir>,
+        /// The two operands.
+        args: [Rc<Ir>; 2],
+    },
     /// `with e; body`: `body` runs in a frame holding `e` lazily.
     With {
         /// The scope expression.
@@ -125,6 +140,43 @@ pub enum IrKind {
         /// `${…}`, the `${`).
         parts: Vec<(Pos, Rc<Ir>)>,
     },
+}
+
+/// The builtins a [`IrKind::BuiltinCall`] runs inline.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum InlineOp {
+    /// `__sub` (`a - b`, `-a`).
+    Sub,
+    /// `__mul` (`a * b`).
+    Mul,
+    /// `__div` (`a / b`).
+    Div,
+    /// `__lessThan` (`a < b`, `a > b`, `a <= b`, `a >= b`).
+    LessThan,
+}
+
+impl InlineOp {
+    /// The op a global variable named `name` called with two arguments
+    /// runs, if it is one of them.
+    pub fn for_global(name: &str) -> Option<InlineOp> {
+        Some(match name {
+            "__sub" => InlineOp::Sub,
+            "__mul" => InlineOp::Mul,
+            "__div" => InlineOp::Div,
+            "__lessThan" => InlineOp::LessThan,
+            _ => return None,
+        })
+    }
+
+    /// The builtin's name in `builtins` (as its trace frame says it).
+    pub fn builtin_name(self) -> &'static str {
+        match self {
+            InlineOp::Sub => "sub",
+            InlineOp::Mul => "mul",
+            InlineOp::Div => "div",
+            InlineOp::LessThan => "lessThan",
+        }
+    }
 }
 
 /// An element of an attribute path.

@@ -15,7 +15,9 @@ use rustc_hash::FxHashMap;
 use tvix_syntax::TextSize;
 use tvix_syntax::exact::{self, AttrKind, AttrName, Expr};
 
-pub use ir::{AttrIr, AttrKey, AttrScope, AttrsIr, DynAttrIr, Formal, Formals, Ir, IrKind, Lambda};
+pub use ir::{
+    AttrIr, AttrKey, AttrScope, AttrsIr, DynAttrIr, Formal, Formals, InlineOp, Ir, IrKind, Lambda,
+};
 pub use names::{FrameKind, FrameNames, NameTable};
 
 use crate::pos::{FileId, Pos};
@@ -269,9 +271,34 @@ impl Lowerer<'_> {
                 self.node(l.pos, IrKind::Lambda(lambda))
             }
             Expr::Call { pos, fun, args } => {
-                let fun = self.expr(fun);
-                let args = self.exprs(args);
-                self.node(*pos, IrKind::Call { fun, args })
+                let fun_ir = self.expr(fun);
+                let mut args = self.exprs(args);
+                // A global arithmetic or comparison builtin (as the parser
+                // desugars `a - b`, `a < b`, …) given both its operands runs
+                // inline; a rebinding of its name in scope is a plain call.
+                let inline = match (&**fun, &fun_ir.kind) {
+                    (Expr::Var { name, .. }, IrKind::Var { depth, .. })
+                        if args.len() == 2 && *depth as usize == self.scopes.len() =>
+                    {
+                        InlineOp::for_global(name)
+                    }
+                    _ => None,
+                };
+                match inline {
+                    Some(op) => {
+                        let rhs = args.pop().expect("two arguments");
+                        let lhs = args.pop().expect("two arguments");
+                        self.node(
+                            *pos,
+                            IrKind::BuiltinCall {
+                                op,
+                                fun: fun_ir,
+                                args: [lhs, rhs],
+                            },
+                        )
+                    }
+                    None => self.node(*pos, IrKind::Call { fun: fun_ir, args }),
+                }
             }
             Expr::Let { pos, attrs, body } => {
                 let ir = self.attrs(attrs, true, FrameKind::Let);
