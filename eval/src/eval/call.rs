@@ -35,6 +35,9 @@ impl Evaluator {
 
     /// Applies the builtin (or partial application) `f`, which
     /// [`Evaluator::saturates`] accepted, to the lowered `args` at once.
+    /// Out of line: its argument arrays would otherwise enlarge the native
+    /// frame of every call node.
+    #[inline(never)]
     pub(crate) fn call_saturated(
         &mut self,
         f: &Value,
@@ -74,6 +77,7 @@ impl Evaluator {
         r
     }
 
+    #[inline(always)]
     fn call_forced(&mut self, f: Value, arg: Value, pos: Pos) -> EvalResult<Value> {
         match f {
             Value::Lambda(c) => {
@@ -88,6 +92,15 @@ impl Evaluator {
                     r
                 }
             }
+            other => self.call_non_lambda(other, arg, pos),
+        }
+    }
+
+    /// Applies a builtin, a partial application or a functor (out of line,
+    /// keeping the lambda path's native frame small).
+    #[inline(never)]
+    fn call_non_lambda(&mut self, f: Value, arg: Value, pos: Pos) -> EvalResult<Value> {
+        match f {
             Value::PrimOp(op) => {
                 if op.arity == 1 {
                     self.call_primop(op, &[arg], pos)
@@ -174,6 +187,20 @@ impl Evaluator {
                 .eval(&l.body, &env)
                 .map_err(trace_only_frame(|| lambda_frame(c), l.pos));
         };
+        self.call_lambda_formals(c, formals, arg, pos)
+    }
+
+    /// A call of a lambda with formals (`{ a, b ? d, ... }@x`): out of line,
+    /// so that the plain `x: …` call keeps a small native frame.
+    #[inline(never)]
+    fn call_lambda_formals(
+        &mut self,
+        c: &Rc<Closure>,
+        formals: &crate::lower::Formals,
+        arg: Value,
+        pos: Pos,
+    ) -> EvalResult<Value> {
+        let l = &c.lambda;
         let attrs_v = self.force(&arg)?;
         let Value::Attrs(attrs) = &attrs_v else {
             return Err(self.type_error("a set", &attrs_v, pos).pipe_frame(

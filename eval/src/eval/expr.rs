@@ -217,6 +217,7 @@ impl Evaluator {
     /// builtin given all its remaining arguments at once runs directly,
     /// without a partial application per argument (same call depth and
     /// traces as one by one).
+    #[inline(never)]
     pub(super) fn eval_call(
         &mut self,
         fun: &Rc<Ir>,
@@ -313,6 +314,7 @@ impl Evaluator {
         }
     }
 
+    #[inline(never)]
     fn eval_select(
         &mut self,
         pos: Pos,
@@ -404,6 +406,7 @@ impl Evaluator {
         parts.join(".")
     }
 
+    #[inline(never)]
     fn eval_attrs(&mut self, ir: &Rc<AttrsIr>, env: &Rc<Env>) -> EvalResult<Value> {
         if ir.recursive {
             let frame = self.bind_recursive(ir, env)?;
@@ -496,6 +499,7 @@ impl Evaluator {
     }
 
     /// Makes the frame of a `rec` set or `let` and fills it.
+    #[inline(never)]
     fn bind_recursive(&mut self, ir: &AttrsIr, env: &Rc<Env>) -> EvalResult<Rc<Env>> {
         let frame = self.new_env(Slots::new(), env);
         let inherit_env = self.inherit_from_env(ir, &frame);

@@ -85,6 +85,9 @@ pub struct Evaluator {
     /// Lowest address of this thread's native stack (`usize::MAX`: not
     /// computed yet).
     stack_bottom: usize,
+    /// `stack_bottom + stack_reserve`, once computed (`usize::MAX` until
+    /// then, which sends the first check to the slow path).
+    stack_limit: usize,
     /// Nesting of `tryEval` (debug hooks and `trace` want to know).
     pub(crate) try_depth: usize,
     pub(crate) regex_cache: crate::builtins::regex::Cache,
@@ -120,6 +123,7 @@ impl Evaluator {
             registry: registry::Registry::default(),
             call_depth: 0,
             stack_bottom: usize::MAX,
+            stack_limit: usize::MAX,
             try_depth: 0,
             regex_cache: FxHashMap::default(),
             store_paths: FxHashMap::default(),
@@ -306,17 +310,28 @@ impl Evaluator {
         // address of a local.
         let marker = 0u8;
         let here = std::ptr::addr_of!(marker) as usize;
+        if here < self.stack_limit {
+            return self.stack_exhausted(here, pos);
+        }
+        Ok(())
+    }
+
+    /// The slow side of [`Evaluator::check_stack`]: computes the limit
+    /// from `settings.stack_reserve` on first use (it starts at
+    /// `usize::MAX`), then fails when the stack really is nearly used up.
+    #[cold]
+    #[inline(never)]
+    fn stack_exhausted(&mut self, here: usize, pos: Pos) -> EvalResult<()> {
         if self.stack_bottom == usize::MAX {
             self.stack_bottom = match stacker::remaining_stack() {
                 Some(left) => here.saturating_sub(left),
                 None => 0,
             };
         }
-        if here
-            < self
-                .stack_bottom
-                .saturating_add(self.settings.stack_reserve)
-        {
+        self.stack_limit = self
+            .stack_bottom
+            .saturating_add(self.settings.stack_reserve);
+        if here < self.stack_limit {
             return Err(EvalError::new(
                 ErrorKind::StackOverflow,
                 "stack overflow; max-call-depth exceeded",
@@ -366,6 +381,9 @@ impl Evaluator {
         }
     }
 
+    // Out of line: inlined into `eval` it would enlarge the native frame
+    // every node evaluation pays for.
+    #[inline(never)]
     fn force_thunk(&mut self, t: &Thunk) -> EvalResult<Value> {
         let state = {
             let mut cell = t.0.borrow_mut();

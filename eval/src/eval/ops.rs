@@ -13,7 +13,16 @@ use crate::lower::{InlineOp, Ir};
 use crate::pos::Pos;
 use crate::value::{Env, NixString, StringBuilder, Value};
 
+/// Where `concat_strings` hands over to `concat_strings_general`: the
+/// operand at `index`, already evaluated, and the integer sum before it.
+struct Resume {
+    index: usize,
+    value: Value,
+    sum: i64,
+}
+
 impl Evaluator {
+    #[inline(never)]
     pub(crate) fn eval_binop(
         &mut self,
         op: BinOp,
@@ -78,6 +87,7 @@ impl Evaluator {
     /// as calling the builtin (`call_saturated`), without making thunks of
     /// the operands or dispatching through a call. Evaluating an operand
     /// directly is what forcing a fresh thunk of it would do.
+    #[inline(never)]
     pub(crate) fn eval_builtin_call(
         &mut self,
         op: InlineOp,
@@ -162,12 +172,73 @@ impl Evaluator {
         }
     }
 
+    /// `a + b + …` and string interpolation. Sums of integers (the common
+    /// arithmetic case) stay here; anything else continues in
+    /// `concat_strings_general`, which has the string builder and the
+    /// other kinds (a bigger native frame).
+    #[inline(never)]
     pub(crate) fn concat_strings(
         &mut self,
         force_string: bool,
         parts: &[(Pos, Rc<Ir>)],
         env: &Rc<Env>,
         pos: Pos,
+    ) -> EvalResult<Value> {
+        let Some(((first_pos, first), rest)) = parts.split_first().filter(|_| !force_string) else {
+            return self.concat_strings_general(force_string, parts, env, pos, None);
+        };
+        let first = self
+            .eval(first, env)
+            .map_err(frame("in an operand of '+'", *first_pos))?;
+        let Value::Int(mut n) = first else {
+            let resume = Resume {
+                index: 0,
+                value: first,
+                sum: 0,
+            };
+            return self.concat_strings_general(force_string, parts, env, pos, Some(resume));
+        };
+        for (i, (part_pos, part)) in rest.iter().enumerate() {
+            let v = self
+                .eval(part, env)
+                .map_err(frame("in an operand of '+'", *part_pos))?;
+            match v {
+                Value::Int(x) => match n.checked_add(x) {
+                    Some(sum) => n = sum,
+                    None => {
+                        return Err(EvalError::eval(
+                            format!("integer overflow in adding {n} + {x}"),
+                            *part_pos,
+                        ));
+                    }
+                },
+                other => {
+                    let resume = Resume {
+                        index: i + 1,
+                        value: other,
+                        sum: n,
+                    };
+                    return self.concat_strings_general(
+                        force_string,
+                        parts,
+                        env,
+                        pos,
+                        Some(resume),
+                    );
+                }
+            }
+        }
+        Ok(Value::Int(n))
+    }
+
+    #[inline(never)]
+    fn concat_strings_general(
+        &mut self,
+        force_string: bool,
+        parts: &[(Pos, Rc<Ir>)],
+        env: &Rc<Env>,
+        pos: Pos,
+        mut resume: Option<Resume>,
     ) -> EvalResult<Value> {
         #[derive(PartialEq, Clone, Copy)]
         enum Kind {
@@ -176,15 +247,20 @@ impl Evaluator {
             Path,
             Str,
         }
-        let mut kind = Kind::Str;
-        let mut n: i64 = 0;
+        // Resuming after integers: the kind is already settled as `Int`.
+        let start = resume.as_ref().map_or(0, |r| r.index);
+        let mut kind = if start > 0 { Kind::Int } else { Kind::Str };
+        let mut n: i64 = resume.as_ref().map_or(0, |r| r.sum);
         let mut nf: f64 = 0.0;
         let mut sb = StringBuilder::default();
-        for (i, (part_pos, part)) in parts.iter().enumerate() {
+        for (i, (part_pos, part)) in parts.iter().enumerate().skip(start) {
             let part_pos = *part_pos;
-            let v = self
-                .eval(part, env)
-                .map_err(frame("in an operand of '+'", part_pos))?;
+            let v = match resume.take() {
+                Some(r) => r.value,
+                None => self
+                    .eval(part, env)
+                    .map_err(frame("in an operand of '+'", part_pos))?,
+            };
             let first = i == 0 && !force_string;
             if first {
                 kind = match v {
