@@ -37,7 +37,8 @@ impl FileType {
 /// through [`EvalIO::add_to_store`].
 ///
 /// The evaluator computes every store path itself (bit-exact with C++ Nix,
-/// for the store directory `/nix/store`); the embedder only decides whether
+/// for the store directory `tvix_store::store_dir()`, `/nix/store` by
+/// default); the embedder only decides whether
 /// and where to keep the bytes. Objects arrive in dependency order: the
 /// references of an object were handed over before it.
 #[derive(Clone, Debug, PartialEq, Eq)]
