@@ -54,19 +54,6 @@ fn is_id_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'_' | b'\'' | b'-')
 }
 
-const KEYWORDS: &[(&str, Tok)] = &[
-    ("if", Tok::If),
-    ("then", Tok::Then),
-    ("else", Tok::Else),
-    ("assert", Tok::Assert),
-    ("with", Tok::With),
-    ("let", Tok::Let),
-    ("in", Tok::In),
-    ("rec", Tok::Rec),
-    ("inherit", Tok::Inherit),
-    ("or", Tok::OrKw),
-];
-
 const OPERATORS: &[(&str, Tok)] = &[
     ("...", Tok::Ellipsis),
     ("==", Tok::Eq),
@@ -141,7 +128,12 @@ impl<'s> Lexer<'s> {
     }
 
     fn slice(&self, start: usize, end: usize) -> String {
-        String::from_utf8_lossy(&self.src[start..end]).into_owned()
+        // Token boundaries fall on ASCII bytes, so this is a plain copy;
+        // the lossy conversion is only a guard.
+        match self.text.get(start..end) {
+            Some(s) => s.to_owned(),
+            None => String::from_utf8_lossy(&self.src[start..end]).into_owned(),
+        }
     }
 
     fn token(&mut self, kind: Tok, start: usize, end: usize, value: TokValue) -> LexResult {
@@ -204,6 +196,28 @@ impl<'s> Lexer<'s> {
             return self.eof();
         };
         let rest = &self.src[p..];
+        let (len, rule) = self.longest_match(p, c, rest);
+        self.emit(p, c, len, rule)
+    }
+
+    /// Flex's choice among the DEFAULT-mode rules at `p` (first byte `c`):
+    /// the longest match, the earlier rule on ties.
+    fn longest_match(&mut self, p: usize, c: u8, rest: &[u8]) -> (usize, Rule) {
+        // Fast paths for the commonest tokens, where no other rule can
+        // match as long. An identifier: paths, path segments before `${`
+        // and URIs all need a `/` or `:` right after the identifier's
+        // characters (or `.`/`+`, which paths and schemes allow and
+        // identifiers do not); no other rule starts with a letter or `_`.
+        if is_id_start(c) {
+            let id = match_id(rest);
+            if !matches!(rest.get(id), Some(b'.' | b'+' | b'/' | b':')) {
+                return (id, keyword_or_id(&rest[..id]));
+            }
+        }
+        // Punctuation no longer rule starts with.
+        if matches!(c, b';' | b'(' | b')' | b'[' | b']' | b',' | b'@' | b'?' | b':') {
+            return (1, Rule::Any);
+        }
         let mut best: (usize, Rule) = (1, Rule::Any);
         let mut consider = |len: usize, rule: Rule| {
             if len > best.0 || (len == best.0 && len > 0 && rule < best.1) {
@@ -212,11 +226,7 @@ impl<'s> Lexer<'s> {
         };
         let id = match_id(rest);
         if id > 0 {
-            let word = &rest[..id];
-            match KEYWORDS.iter().find(|(k, _)| k.as_bytes() == word) {
-                Some(&(_, tok)) => consider(id, Rule::Keyword(tok)),
-                None => consider(id, Rule::Id),
-            }
+            consider(id, keyword_or_id(&rest[..id]));
         }
         for &(op, tok) in OPERATORS {
             if rest.starts_with(op.as_bytes()) {
@@ -266,8 +276,11 @@ impl<'s> Lexer<'s> {
         }
         consider(match_spath(rest), Rule::SPath);
         consider(match_uri_after(rest, scheme_chars), Rule::Uri);
+        best
+    }
 
-        let (len, rule) = best;
+    /// The token of a DEFAULT-mode match of `len` bytes at `p`.
+    fn emit(&mut self, p: usize, c: u8, len: usize, rule: Rule) -> LexResult {
         let end = p + len;
         match rule {
             Rule::Keyword(tok) | Rule::Operator(tok) => self.token(tok, p, end, TokValue::None),
@@ -574,6 +587,24 @@ fn check_no_nul(value: &str, at: usize) -> Result<(), ParseFailure> {
         ));
     }
     Ok(())
+}
+
+/// The rule an identifier-shaped word matches: a keyword or `ID`.
+fn keyword_or_id(word: &[u8]) -> Rule {
+    let tok = match word {
+        b"if" => Tok::If,
+        b"then" => Tok::Then,
+        b"else" => Tok::Else,
+        b"assert" => Tok::Assert,
+        b"with" => Tok::With,
+        b"let" => Tok::Let,
+        b"in" => Tok::In,
+        b"rec" => Tok::Rec,
+        b"inherit" => Tok::Inherit,
+        b"or" => Tok::OrKw,
+        _ => return Rule::Id,
+    };
+    Rule::Keyword(tok)
 }
 
 fn match_id(s: &[u8]) -> usize {

@@ -33,7 +33,12 @@ pub(crate) const NO_LIST: &[Tok] = &[];
 
 pub(crate) struct Parser<'s, 'c> {
     lexer: Lexer<'s>,
-    buf: VecDeque<PResult<Token>>,
+    /// Lexed tokens not consumed yet (the grammar looks at most three
+    /// ahead).
+    buf: VecDeque<Token>,
+    /// The lexer's error, once it failed: it stands after `buf`'s tokens,
+    /// and the parser sees it when it asks for a token that far ahead.
+    lex_error: Option<ParseFailure>,
     pub(crate) ctx: &'c ParseContext<'c>,
     pub(crate) src: &'s str,
     depth: usize,
@@ -77,7 +82,8 @@ impl<'s, 'c> Parser<'s, 'c> {
     pub(crate) fn new(src: &'s str, ctx: &'c ParseContext<'c>) -> Self {
         Parser {
             lexer: Lexer::new(src),
-            buf: VecDeque::new(),
+            buf: VecDeque::with_capacity(4),
+            lex_error: None,
             ctx,
             src,
             depth: 0,
@@ -89,19 +95,25 @@ impl<'s, 'c> Parser<'s, 'c> {
     // ----- token plumbing -----
 
     pub(crate) fn peek_n(&mut self, n: usize) -> PResult<&Token> {
+        if n < self.buf.len() {
+            return Ok(&self.buf[n]);
+        }
+        self.fill(n)
+    }
+
+    /// Lexes until the buffer holds token `n`, or the lexer fails first.
+    #[cold]
+    fn fill(&mut self, n: usize) -> PResult<&Token> {
         while self.buf.len() <= n {
-            if matches!(self.buf.back(), Some(Err(_))) {
-                break;
+            if let Some(e) = &self.lex_error {
+                return Err(e.clone());
             }
-            let t = self.lexer.next_token();
-            self.buf.push_back(t);
+            match self.lexer.next_token() {
+                Ok(t) => self.buf.push_back(t),
+                Err(e) => self.lex_error = Some(e),
+            }
         }
-        let i = n.min(self.buf.len() - 1);
-        match &self.buf[i] {
-            Ok(t) if i == n => Ok(t),
-            Ok(_) => unreachable_eof(),
-            Err(e) => Err(e.clone()),
-        }
+        Ok(&self.buf[n])
     }
 
     pub(crate) fn peek(&mut self) -> PResult<&Token> {
@@ -123,7 +135,7 @@ impl<'s, 'c> Parser<'s, 'c> {
     pub(crate) fn bump(&mut self) -> PResult<Token> {
         self.peek()?;
         match self.buf.pop_front() {
-            Some(t) => t,
+            Some(t) => Ok(t),
             None => unreachable_eof(),
         }
     }

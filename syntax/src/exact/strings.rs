@@ -162,21 +162,32 @@ pub(crate) fn strip_indentation(pos: u32, parts: Vec<IndPart>) -> Expr {
 /// Canonicalises an absolute path like C++ Nix's `CanonPath`: collapses
 /// repeated slashes, drops `.` and resolves `..` lexically (never above
 /// the root).
+#[cfg(test)]
 pub(crate) fn canon_path(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
+    let mut out = String::with_capacity(path.len() + 1);
+    push_canon(&mut out, path);
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// Appends the segments of `path` to `out` (a canonical path without a
+/// trailing slash, or empty for the root), canonicalising as
+/// [`canon_path`] does: one buffer, no per-segment allocation.
+fn push_canon(out: &mut String, path: &str) {
     for seg in path.split('/') {
         match seg {
             "" | "." => {}
             ".." => {
-                parts.pop();
+                let cut = out.rfind('/').unwrap_or(0);
+                out.truncate(cut);
             }
-            s => parts.push(s),
+            s => {
+                out.push('/');
+                out.push_str(s);
+            }
         }
-    }
-    if parts.is_empty() {
-        "/".to_string()
-    } else {
-        parts.iter().map(|s| format!("/{s}")).collect()
     }
 }
 
@@ -184,11 +195,14 @@ pub(crate) fn canon_path(path: &str) -> String {
 /// against `base_dir`; a literal ending in `/` (before an interpolation)
 /// keeps one trailing slash.
 pub(crate) fn resolve_path_literal(literal: &str, base_dir: &str) -> String {
-    let mut path = if literal.starts_with('/') {
-        canon_path(literal)
-    } else {
-        canon_path(&format!("{base_dir}/{literal}"))
-    };
+    let mut path = String::with_capacity(base_dir.len() + literal.len() + 1);
+    if !literal.starts_with('/') {
+        push_canon(&mut path, base_dir);
+    }
+    push_canon(&mut path, literal);
+    if path.is_empty() {
+        path.push('/');
+    }
     if literal.len() > 1 && literal.ends_with('/') {
         path.push('/');
     }
