@@ -9,7 +9,7 @@
 //! Every node carries `pos`, the byte offset C++ Nix records for it (the
 //! start of the construct, or the operator for binary operators).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use rnix::TextSize;
 
@@ -188,6 +188,9 @@ pub struct DynamicAttrDef {
     pub pos: TextSize,
 }
 
+/// Sets up to this size are searched by scanning their names.
+const LINEAR_LOOKUP_MAX: usize = 8;
+
 /// The bindings of an attribute set or `let`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Attrs {
@@ -198,7 +201,10 @@ pub struct Attrs {
     /// Static attributes in definition order (C++ Nix orders them by
     /// symbol, which is close to first-mention order).
     attrs: Vec<(String, AttrDef)>,
-    index: HashMap<String, usize>,
+    /// Name → position in `attrs`, built only once the set is larger than
+    /// [`LINEAR_LOOKUP_MAX`]: most sets are small, and scanning a few
+    /// names beats hashing them.
+    index: FxHashMap<String, usize>,
     /// Dynamic attributes in source order.
     pub dynamic: Vec<DynamicAttrDef>,
     /// The sources of `inherit (src) …`, in source order.
@@ -221,15 +227,31 @@ impl Attrs {
 
     /// The static attribute called `name`.
     pub fn get(&self, name: &str) -> Option<&AttrDef> {
-        self.index.get(name).map(|&i| &self.attrs[i].1)
+        self.position(name).map(|i| &self.attrs[i].1)
     }
 
     pub(crate) fn get_mut(&mut self, name: &str) -> Option<&mut AttrDef> {
-        self.index.get(name).map(|&i| &mut self.attrs[i].1)
+        self.position(name).map(|i| &mut self.attrs[i].1)
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        if self.attrs.len() <= LINEAR_LOOKUP_MAX {
+            self.attrs.iter().position(|(n, _)| n == name)
+        } else {
+            self.index.get(name).copied()
+        }
     }
 
     pub(crate) fn insert(&mut self, name: String, def: AttrDef) {
-        self.index.insert(name.clone(), self.attrs.len());
+        let i = self.attrs.len();
+        if i >= LINEAR_LOOKUP_MAX {
+            if i == LINEAR_LOOKUP_MAX {
+                for (k, (n, _)) in self.attrs.iter().enumerate() {
+                    self.index.insert(n.clone(), k);
+                }
+            }
+            self.index.insert(name.clone(), i);
+        }
         self.attrs.push((name, def));
     }
 
