@@ -215,7 +215,7 @@ impl Evaluator {
         let mut used = 0;
         let mut defaulted = false;
         for formal in &formals.entries {
-            match attrs.get(formal.name.as_str()) {
+            match attrs.get_sym(&formal.name) {
                 Some(a) => {
                     used += 1;
                     slots.push(a.value.clone());

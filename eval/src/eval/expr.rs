@@ -170,7 +170,7 @@ impl Evaluator {
             v = self.force_owned(v)?;
             let name = self.attr_key(key, env)?;
             let next = match &v {
-                Value::Attrs(a) => match a.get(name.as_str()) {
+                Value::Attrs(a) => match a.get_sym(&name) {
                     Some(attr) => attr.value.clone(),
                     None => return Ok(Value::Bool(false)),
                 },
@@ -253,7 +253,7 @@ impl Evaluator {
             let Value::Attrs(attrs) = scope else {
                 return Err(self.type_error("a set", &scope, pos));
             };
-            if let Some(attr) = attrs.get(name.as_str()) {
+            if let Some(attr) = attrs.get_sym(name) {
                 return Ok(attr.value.clone());
             }
         }
@@ -336,7 +336,7 @@ impl Evaluator {
                 let name = self.attr_key(key, env)?;
                 v = self.force_owned(std::mem::replace(&mut v, Value::Null))?;
                 let next = match &v {
-                    Value::Attrs(attrs) => match attrs.get(name.as_str()) {
+                    Value::Attrs(attrs) => match attrs.get_sym(&name) {
                         Some(attr) => {
                             attr_pos = attr.pos;
                             resolved += 1;

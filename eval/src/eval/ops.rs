@@ -478,7 +478,7 @@ impl Evaluator {
                     }
                     for (p, q) in x.iter().zip(y.iter()) {
                         if p.name != q.name {
-                            if y.get(p.name.as_str()).is_none() {
+                            if y.get_sym(&p.name).is_none() {
                                 return fail(format!(
                                     "attribute name '{}' is contained in '{}', but not in '{}'",
                                     p.name.as_str(),

@@ -41,7 +41,6 @@ pub struct Lowerer<'g> {
     file: FileId,
     globals: &'g Globals,
     scopes: Vec<Scope>,
-    symbols: FxHashMap<String, Symbol>,
     /// Frame names recorded for debuggers, when asked for.
     names: Option<names::Recorder<'g>>,
     /// How the file's bytes that were not UTF-8 appear in its text.
@@ -86,7 +85,6 @@ pub fn lower_source(
         file,
         globals,
         scopes: Vec::new(),
-        symbols: FxHashMap::default(),
         names: table.map(names::Recorder::new),
         escapes,
     };
@@ -114,12 +112,7 @@ impl Lowerer<'_> {
     }
 
     fn sym(&mut self, s: &str) -> Symbol {
-        if let Some(sym) = self.symbols.get(s) {
-            return sym.clone();
-        }
-        let sym = Symbol::new(s);
-        self.symbols.insert(s.to_owned(), sym.clone());
-        sym
+        Symbol::new(s)
     }
 
     fn node(&mut self, p: TextSize, kind: IrKind) -> Rc<Ir> {

@@ -1,68 +1,16 @@
 //! Attribute sets: vectors sorted by name.
 //!
-//! Names are [`Symbol`]s: shared strings that compare by pointer first, so
-//! names coming from the same source text (which lowering shares) compare
-//! in one instruction. Sorting by bytes gives the printing order directly
-//! and makes lookups a binary search.
+//! Names are interned [`Symbol`]s, which are equal exactly when their
+//! pointers are. Sorting by bytes gives the printing order directly and
+//! makes lookups a binary search.
 
 use std::cmp::Ordering;
-use std::fmt;
-use std::rc::Rc;
 
-use super::Value;
+use super::{Symbol, Value};
 use crate::pos::Pos;
 
-/// An attribute name.
-#[derive(Clone)]
-pub struct Symbol(Rc<str>);
-
-impl Symbol {
-    /// A symbol for `s`.
-    pub fn new(s: &str) -> Symbol {
-        Symbol(Rc::from(s))
-    }
-
-    /// The name.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl PartialEq for Symbol {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0) || self.0 == other.0
-    }
-}
-
-impl Eq for Symbol {}
-
-impl std::hash::Hash for Symbol {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.hash(state)
-    }
-}
-
-impl PartialOrd for Symbol {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Symbol {
-    fn cmp(&self, other: &Self) -> Ordering {
-        if Rc::ptr_eq(&self.0, &other.0) {
-            Ordering::Equal
-        } else {
-            self.0.as_bytes().cmp(other.0.as_bytes())
-        }
-    }
-}
-
-impl fmt::Debug for Symbol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", &*self.0)
-    }
-}
+/// Sets up to this size are searched by scanning, not bisecting.
+const LINEAR_LOOKUP_MAX: usize = 8;
 
 /// One attribute: name, value and where it was defined.
 #[derive(Clone)]
@@ -107,8 +55,21 @@ impl AttrSet {
 
     /// The attribute called `name`.
     pub fn get(&self, name: &str) -> Option<&Attr> {
+        if self.entries.len() <= LINEAR_LOOKUP_MAX {
+            return self.entries.iter().find(|a| a.name.as_str() == name);
+        }
+        // A name no live symbol has is in no set; otherwise compare
+        // labels, not bytes.
+        self.get_sym(&Symbol::existing(name)?)
+    }
+
+    /// The attribute called `name` (pointer and label comparisons only).
+    pub fn get_sym(&self, name: &Symbol) -> Option<&Attr> {
+        if self.entries.len() <= LINEAR_LOOKUP_MAX {
+            return self.entries.iter().find(|a| a.name == *name);
+        }
         self.entries
-            .binary_search_by(|a| a.name.as_str().as_bytes().cmp(name.as_bytes()))
+            .binary_search_by(|a| a.name.cmp(name))
             .ok()
             .map(|i| &self.entries[i])
     }
@@ -175,5 +136,15 @@ impl AttrSet {
     /// Takes the entries out.
     pub fn into_entries(self) -> Vec<Attr> {
         self.entries
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_are_four_words() {
+        assert_eq!(std::mem::size_of::<Attr>(), 32);
     }
 }

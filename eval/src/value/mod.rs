@@ -10,13 +10,15 @@
 mod attrs;
 mod env;
 mod string;
+mod symbol;
 mod thunk;
 
 use std::rc::Rc;
 
-pub use attrs::{Attr, AttrSet, Symbol};
+pub use attrs::{Attr, AttrSet};
 pub use env::{Env, Slots, live_envs};
 pub use string::{Context, NixString, StringBuilder};
+pub use symbol::Symbol;
 pub use thunk::{Thunk, ThunkState};
 
 use crate::builtins::PrimOp;

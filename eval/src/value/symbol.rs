@@ -1,0 +1,250 @@
+//! Interned attribute names.
+//!
+//! Every [`Symbol`] with a given text is the same allocation: names are
+//! interned in a per-thread table when they are made, so two symbols are
+//! equal exactly when their pointers are, hashing a symbol hashes one word,
+//! and a symbol is one thin pointer (an [`Attr`](super::Attr) is then 32
+//! bytes). Values are `Rc`-based and never leave their thread, so neither
+//! do symbols.
+//!
+//! Each symbol also keeps the first 16 bytes of its name as one big-endian
+//! integer, zero-padded, so that comparing two names by their bytes (C++
+//! Nix's printing order, which attribute sets are sorted by) is one
+//! integer comparison unless both start with the same 16 bytes.
+//!
+//! The table does not own its names: it holds plain pointers, and a name
+//! leaves the table when its last symbol is dropped. A long-running process
+//! (the language server evaluating again and again) therefore keeps only
+//! the names that live values still use — interning never grows without
+//! bound.
+
+use std::borrow::Borrow;
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+
+use rustc_hash::FxHashSet;
+
+/// An attribute name, interned (see the module documentation).
+pub struct Symbol(Rc<Name>);
+
+struct Name {
+    /// The first 16 bytes of `text`, big-endian, zero-padded: ordered as
+    /// the text is wherever two prefixes differ.
+    prefix: u128,
+    text: Box<str>,
+}
+
+impl Name {
+    fn new(text: &str) -> Name {
+        let mut head = [0u8; 16];
+        let n = text.len().min(16);
+        head[..n].copy_from_slice(&text.as_bytes()[..n]);
+        Name {
+            prefix: u128::from_be_bytes(head),
+            text: Box::from(text),
+        }
+    }
+}
+
+/// A table entry: the address of a live symbol's name, hashed and compared
+/// by its text so that the table can be searched with a `&str`.
+struct Entry(*const Name);
+
+impl Entry {
+    fn name(&self) -> &Name {
+        // SAFETY: an entry is removed from the table (in `Symbol::drop`)
+        // before the last `Rc` owning the name is dropped, so the pointer
+        // is valid for as long as the entry exists.
+        unsafe { &*self.0 }
+    }
+
+    fn text(&self) -> &str {
+        &self.name().text
+    }
+}
+
+impl Hash for Entry {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.text().hash(state)
+    }
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Self) -> bool {
+        self.text() == other.text()
+    }
+}
+
+impl Eq for Entry {}
+
+impl Borrow<str> for Entry {
+    fn borrow(&self) -> &str {
+        self.text()
+    }
+}
+
+/// The live names of one thread, by text.
+type Table = FxHashSet<Entry>;
+
+thread_local! {
+    static TABLE: RefCell<Table> = RefCell::default();
+}
+
+impl Symbol {
+    /// The symbol for `s`: the existing one when a live symbol has this
+    /// text, a new one otherwise.
+    pub fn new(s: &str) -> Symbol {
+        TABLE.with(|table| {
+            let mut table = table.borrow_mut();
+            if let Some(entry) = table.get(s) {
+                // SAFETY: the entry points at a live `Rc<Name>` (see
+                // `Entry::name`); taking one more strong reference to it
+                // keeps it alive.
+                unsafe {
+                    Rc::increment_strong_count(entry.0);
+                    return Symbol(Rc::from_raw(entry.0));
+                }
+            }
+            let rc = Rc::new(Name::new(s));
+            table.insert(Entry(Rc::as_ptr(&rc)));
+            Symbol(rc)
+        })
+    }
+
+    /// The symbol for `s` if some live symbol has that text (otherwise no
+    /// attribute set can have an attribute called `s`).
+    pub fn existing(s: &str) -> Option<Symbol> {
+        TABLE.with(|table| {
+            let table = table.borrow();
+            let entry = table.get(s)?;
+            // SAFETY: as in `Symbol::new`.
+            unsafe {
+                Rc::increment_strong_count(entry.0);
+                Some(Symbol(Rc::from_raw(entry.0)))
+            }
+        })
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0.text
+    }
+
+    /// How many live symbols the current thread's table holds (for tests
+    /// that check interning does not grow without bound).
+    pub fn live_count() -> usize {
+        TABLE.with(|t| t.borrow().len())
+    }
+}
+
+impl Drop for Symbol {
+    fn drop(&mut self) {
+        if Rc::strong_count(&self.0) == 1 {
+            // The last symbol with this text: forget it before the text is
+            // freed. During thread teardown the table may be gone already,
+            // and then there is nothing to forget.
+            let _ = TABLE.try_with(|table| table.borrow_mut().remove(self.as_str()));
+        }
+    }
+}
+
+impl Clone for Symbol {
+    fn clone(&self) -> Self {
+        Symbol(self.0.clone())
+    }
+}
+
+impl PartialEq for Symbol {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Symbol {}
+
+impl Hash for Symbol {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::ptr::hash(Rc::as_ptr(&self.0), state)
+    }
+}
+
+impl PartialOrd for Symbol {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// By bytes: the order C++ Nix prints attributes in.
+impl Ord for Symbol {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let (a, b) = (&*self.0, &*other.0);
+        match a.prefix.cmp(&b.prefix) {
+            Ordering::Equal if !Rc::ptr_eq(&self.0, &other.0) => {
+                a.text.as_bytes().cmp(b.text.as_bytes())
+            }
+            unequal_or_same => unequal_or_same,
+        }
+    }
+}
+
+impl fmt::Debug for Symbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_names_share_one_symbol() {
+        let a = Symbol::new("interned-equal");
+        let b = Symbol::new(&String::from("interned-equal"));
+        assert!(Rc::ptr_eq(&a.0, &b.0));
+        assert_eq!(a, b);
+        assert_ne!(a, Symbol::new("interned-other"));
+        assert!(Symbol::new("a") < Symbol::new("b"));
+        assert!(Symbol::new("B") < Symbol::new("a"));
+    }
+
+    #[test]
+    fn order_is_byte_order() {
+        let mut names: Vec<Symbol> = (0..300)
+            .map(|i| Symbol::new(&format!("order-{}", "a".repeat(i))))
+            .collect();
+        names.extend((0..300).map(|i| Symbol::new(&format!("order-{i}"))));
+        names.push(Symbol::new(""));
+        names.push(Symbol::new("order-aaaaaaaaaaa\0"));
+        names.push(Symbol::new("order-aaaaaaaaaaa\0\0b"));
+        names.push(Symbol::new("\u{10FFFF}"));
+        for a in &names {
+            for b in &names {
+                assert_eq!(a.cmp(b), a.as_str().cmp(b.as_str()), "{a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn names_leave_the_table_with_their_last_symbol() {
+        let before = Symbol::live_count();
+        let names: Vec<Symbol> = (0..1000)
+            .map(|i| Symbol::new(&format!("leaves-{i}")))
+            .collect();
+        let again: Vec<Symbol> = (0..1000)
+            .map(|i| Symbol::new(&format!("leaves-{i}")))
+            .collect();
+        assert_eq!(Symbol::live_count(), before + 1000);
+        drop(names);
+        assert_eq!(Symbol::live_count(), before + 1000);
+        drop(again);
+        assert_eq!(Symbol::live_count(), before);
+        // A name made again after it left is a fresh, working symbol.
+        let s = Symbol::new("leaves-7");
+        assert_eq!(s.as_str(), "leaves-7");
+        assert_eq!(Symbol::live_count(), before + 1);
+    }
+}
