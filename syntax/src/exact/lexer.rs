@@ -215,7 +215,10 @@ impl<'s> Lexer<'s> {
             }
         }
         // Punctuation no longer rule starts with.
-        if matches!(c, b';' | b'(' | b')' | b'[' | b']' | b',' | b'@' | b'?' | b':') {
+        if matches!(
+            c,
+            b';' | b'(' | b')' | b'[' | b']' | b',' | b'@' | b'?' | b':'
+        ) {
             return (1, Rule::Any);
         }
         let mut best: (usize, Rule) = (1, Rule::Any);
