@@ -210,9 +210,22 @@ impl<'s> Lexer<'s> {
         // identifiers do not); no other rule starts with a letter or `_`.
         if is_id_start(c) {
             let id = match_id(rest);
-            if !matches!(rest.get(id), Some(b'.' | b'+' | b'/' | b':')) {
+            // A path needs its first `/` right after its leading run of
+            // path characters, a URI its `:` right after the scheme's run;
+            // `a.b` (a selection) has neither.
+            let could_be_longer = matches!(rest.get(id), Some(b'.' | b'+' | b'/' | b':'))
+                && (rest.get(leading_run(rest, is_path_char)) == Some(&b'/')
+                    || rest.get(leading_run(rest, is_scheme_char)) == Some(&b':'));
+            if !could_be_longer {
                 return (id, keyword_or_id(&rest[..id]));
             }
+        }
+        match (c, rest.get(1)) {
+            (b'{', _) => return (1, Rule::LBrace),
+            (b'}', _) => return (1, Rule::RBrace),
+            (b'"', _) => return (1, Rule::Quote),
+            (b'=', Some(&n)) if n != b'=' => return (1, Rule::Any),
+            _ => {}
         }
         // Punctuation no longer rule starts with.
         if matches!(
@@ -610,6 +623,11 @@ fn keyword_or_id(word: &[u8]) -> Rule {
     Rule::Keyword(tok)
 }
 
+/// Length of the run of bytes satisfying `pred` at the start of `s`.
+fn leading_run(s: &[u8], pred: fn(u8) -> bool) -> usize {
+    s.iter().take_while(|&&b| pred(b)).count()
+}
+
 fn match_id(s: &[u8]) -> usize {
     match s.first() {
         Some(&b) if is_id_start(b) => 1 + s[1..].iter().take_while(|&&b| is_id_char(b)).count(),
@@ -789,6 +807,17 @@ mod tests {
         assert_eq!(kinds("/* x */ 1 /* y"), vec![Int, Slash, Star, Id]);
         assert_eq!(kinds("a-b'"), vec![Id]);
         assert_eq!(kinds("~/a ~"), vec![HPath, PathEnd, Invalid]);
+        // Identifiers that continue as paths or URIs, and ones that do not.
+        assert_eq!(kinds("a.b"), vec![Id, Dot, Id]);
+        assert_eq!(kinds("a.b/c"), vec![Path, PathEnd]);
+        assert_eq!(kinds("a_b.c+d/e"), vec![Path, PathEnd]);
+        assert_eq!(kinds("a.b:c"), vec![Uri]);
+        assert_eq!(kinds("a_b:c"), vec![Id, Colon, Id]);
+        assert_eq!(kinds("a'.b/c"), vec![Id, Path, PathEnd]);
+        assert_eq!(
+            kinds("x=={}=\"\""),
+            vec![Id, Eq, LBrace, RBrace, Assign, Quote, Quote]
+        );
     }
 
     #[test]
