@@ -55,7 +55,8 @@ fn unimplemented_builtins_fail_cleanly() {
     let out = tvix(&["eval", "-E", "builtins.fetchMercurial \"x\""], None);
     assert_eq!(out.status, Some(1));
     assert!(
-        out.stderr.contains("not implemented: builtins.fetchMercurial"),
+        out.stderr
+            .contains("not implemented: builtins.fetchMercurial"),
         "{}",
         out.stderr
     );

@@ -509,6 +509,10 @@ mod tests {
         let kept = e.clone();
         e.frames.push(frame("outer", Pos::NONE));
         assert_eq!(kept.frames.len(), 1);
+        // The copy's frame is the pushed one's inner frame, not a copy.
+        let pushed = e.frames.outermost.as_ref().unwrap();
+        let inner = pushed.inner.outermost.as_ref().unwrap();
+        assert!(Rc::ptr_eq(inner, kept.frames.outermost.as_ref().unwrap()));
         let order: Vec<&str> = e.frames.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(order, ["inner", "outer"]);
     }
