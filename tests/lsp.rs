@@ -168,6 +168,39 @@ fn static_features_across_files() {
 }
 
 #[test]
+fn extract_to_a_new_file_creates_it_and_imports_it() {
+    let dir = workspace();
+    let mut client = start(dir.path());
+    let main = uri(&dir.path().join("main.nix"));
+    client.open(&main, MAIN);
+    // The cursor on `lib` of `lib = import ./lib.nix;`.
+    let range =
+        json!({ "start": { "line": 1, "character": 3 }, "end": { "line": 1, "character": 3 } });
+    let response = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": main }, "range": range, "context": { "diagnostics": [] } }),
+    );
+    let action = response["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "refactor.extract")
+        .unwrap_or_else(|| panic!("no extraction in {response}"));
+    // lib.nix exists, so the new file is lib-2.nix.
+    assert_eq!(action["title"], "Extract to `lib-2.nix`");
+    let created = uri(&dir.path().join("lib-2.nix"));
+    let changes = &action["edit"]["documentChanges"];
+    assert_eq!(changes[0]["kind"], "create");
+    assert_eq!(changes[0]["uri"], created);
+    assert_eq!(changes[0]["options"]["overwrite"], false);
+    assert_eq!(changes[1]["textDocument"]["uri"], created);
+    assert_eq!(changes[1]["edits"][0]["newText"], "import ./lib.nix\n");
+    assert_eq!(changes[2]["textDocument"]["uri"], main);
+    assert_eq!(changes[2]["edits"][0]["newText"], "import ./lib-2.nix");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
 fn out_path_inlay_hints_and_eval_errors() {
     let dir = tempfile::tempdir().unwrap();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/lsp_fixtures");

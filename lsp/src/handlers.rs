@@ -453,9 +453,13 @@ pub fn semantic_tokens(
 }
 
 /// `textDocument/codeAction`.
+///
+/// Actions that create a file are offered only to clients that said they
+/// can apply `create` operations in workspace edits.
 pub fn code_actions(
     analysis: &Analysis,
     params: lsp::CodeActionParams,
+    can_create_files: bool,
 ) -> Cancellable<Option<lsp::CodeActionResponse>> {
     let uri = params.text_document.uri;
     let Some(file) = file_of(analysis, &uri)? else {
@@ -466,8 +470,9 @@ pub fn code_actions(
     let actions = analysis
         .code_actions(file, range)?
         .into_iter()
-        .map(|action| {
-            let edits = action
+        .filter(|action| can_create_files || action.new_file.is_none())
+        .filter_map(|action| {
+            let edits: Vec<lsp::TextEdit> = action
                 .edits
                 .into_iter()
                 .map(|e| lsp::TextEdit::new(convert::range(&index, e.range), e.new_text))
@@ -483,23 +488,72 @@ pub fn code_actions(
                     .cloned()
                     .collect()
             });
-            lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                title: action.title,
-                kind: Some(if action.is_quick_fix {
-                    lsp::CodeActionKind::QUICKFIX
-                } else {
-                    lsp::CodeActionKind::REFACTOR_REWRITE
-                }),
-                diagnostics,
-                edit: Some(lsp::WorkspaceEdit {
+            let kind = if action.is_quick_fix {
+                lsp::CodeActionKind::QUICKFIX
+            } else if action.new_file.is_some() {
+                lsp::CodeActionKind::REFACTOR_EXTRACT
+            } else {
+                lsp::CodeActionKind::REFACTOR_REWRITE
+            };
+            let edit = match action.new_file {
+                None => lsp::WorkspaceEdit {
                     changes: Some(HashMap::from([(uri.clone(), edits)])),
                     ..lsp::WorkspaceEdit::default()
-                }),
+                },
+                Some(new_file) => creating_edit(&uri, edits, new_file)?,
+            };
+            Some(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: action.title,
+                kind: Some(kind),
+                diagnostics,
+                edit: Some(edit),
                 ..lsp::CodeAction::default()
-            })
+            }))
         })
         .collect();
     Ok(Some(actions))
+}
+
+/// A workspace edit that creates `new_file` with its text, then edits
+/// `uri`. Creation fails rather than overwrite a file made in the meantime.
+/// `None` when the new path has no URI.
+fn creating_edit(
+    uri: &lsp::Uri,
+    edits: Vec<lsp::TextEdit>,
+    new_file: tvix_analysis::NewFile,
+) -> Option<lsp::WorkspaceEdit> {
+    let new_uri = convert::uri(&new_file.path)?;
+    let edit_of = |uri: &lsp::Uri, edits: Vec<lsp::TextEdit>| {
+        lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+            text_document: lsp::OptionalVersionedTextDocumentIdentifier {
+                uri: uri.clone(),
+                version: None,
+            },
+            edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+        })
+    };
+    let start = lsp::Position::new(0, 0);
+    Some(lsp::WorkspaceEdit {
+        document_changes: Some(lsp::DocumentChanges::Operations(vec![
+            lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(lsp::CreateFile {
+                uri: new_uri.clone(),
+                options: Some(lsp::CreateFileOptions {
+                    overwrite: Some(false),
+                    ignore_if_exists: Some(false),
+                }),
+                annotation_id: None,
+            })),
+            edit_of(
+                &new_uri,
+                vec![lsp::TextEdit::new(
+                    lsp::Range::new(start, start),
+                    new_file.text,
+                )],
+            ),
+            edit_of(uri, edits),
+        ])),
+        ..lsp::WorkspaceEdit::default()
+    })
 }
 
 /// Static diagnostics of a file, as LSP diagnostics.

@@ -45,6 +45,8 @@ struct State {
     can_show_progress: bool,
     /// Whether the client pulls configuration.
     can_pull_configuration: bool,
+    /// Whether the client applies workspace edits that create files.
+    can_create_files: bool,
 }
 
 /// The language server.
@@ -68,6 +70,7 @@ impl Server {
                 can_refresh_hints: false,
                 can_show_progress: false,
                 can_pull_configuration: false,
+                can_create_files: false,
             })),
         }
     }
@@ -440,6 +443,16 @@ impl LanguageServer for Server {
                 .as_ref()
                 .and_then(|w| w.configuration)
                 .unwrap_or(false);
+            state.can_create_files = caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.workspace_edit.as_ref())
+                .is_some_and(|e| {
+                    e.document_changes == Some(true)
+                        && e.resource_operations
+                            .as_ref()
+                            .is_some_and(|ops| ops.contains(&lsp::ResourceOperationKind::Create))
+                });
         }
         if let Some(options) = &params.initialization_options {
             self.set_config(options).await;
@@ -729,7 +742,9 @@ impl LanguageServer for Server {
         &self,
         params: lsp::CodeActionParams,
     ) -> Result<Option<lsp::CodeActionResponse>> {
-        self.query(move |a| handlers::code_actions(a, params)).await
+        let can_create_files = self.lock().can_create_files;
+        self.query(move |a| handlers::code_actions(a, params, can_create_files))
+            .await
     }
 
     async fn inlay_hint(

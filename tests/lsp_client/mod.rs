@@ -85,7 +85,13 @@ impl Client {
                 "workspaceFolders": [{ "uri": uri(root), "name": "root" }],
                 "capabilities": {
                     "window": { "workDoneProgress": true },
-                    "workspace": { "configuration": false },
+                    "workspace": {
+                        "configuration": false,
+                        "workspaceEdit": {
+                            "documentChanges": true,
+                            "resourceOperations": ["create"],
+                        },
+                    },
                 },
                 "initializationOptions": init_options,
             }),

@@ -1,12 +1,13 @@
 //! Code actions: a quick fix for each lint that has a mechanical fix, and
 //! small rewrites (`a = a;` ↔ `inherit a;`; strings and attribute sets in
-//! `rewrites.rs`).
+//! `rewrites.rs`; extraction to a new file in `extract.rs`).
 
 use rnix::SyntaxKind::*;
 use rnix::ast::{self, HasEntry};
 use rowan::ast::AstNode;
 use tvix_syntax::{SyntaxNode, TextRange, TextSize};
 
+use crate::db::Workspace;
 use crate::ide::rename::is_identifier;
 use crate::{Analysis, Cancellable, DiagnosticCode, FileId, db};
 
@@ -19,7 +20,17 @@ pub struct TextEdit {
     pub new_text: String,
 }
 
-/// An action: a title and the edits (all in one file).
+/// A file an action creates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFile {
+    /// Its absolute path (no file is there yet).
+    pub path: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// An action: a title, the edits of the file it was asked for, and
+/// possibly a file it creates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CodeAction {
     /// What it does.
@@ -30,6 +41,8 @@ pub struct CodeAction {
     pub fixes: Option<DiagnosticCode>,
     /// The edits.
     pub edits: Vec<TextEdit>,
+    /// A file to create before the edits apply.
+    pub new_file: Option<NewFile>,
 }
 
 impl Analysis {
@@ -48,6 +61,16 @@ impl Analysis {
             }
             actions.extend(inherit_rewrites(&root, range));
             actions.extend(super::rewrites::rewrites(&root, range));
+            let files = Workspace::get(db).files(db);
+            let fs = &self.fs;
+            let taken = |path: &str| files.contains_key(path) || fs.file_type(path).is_ok();
+            actions.extend(super::extract::extract_to_file(
+                &root,
+                db::name_resolution(db, file.0),
+                range,
+                file.0.path(db),
+                &taken,
+            ));
             actions
         })
     }
@@ -59,6 +82,7 @@ fn action(title: impl Into<String>, fixes: DiagnosticCode, edits: Vec<TextEdit>)
         is_quick_fix: true,
         fixes: Some(fixes),
         edits,
+        new_file: None,
     }
 }
 
@@ -292,6 +316,7 @@ fn inherit_rewrites(root: &SyntaxNode, range: TextRange) -> Vec<CodeAction> {
                     range: binding.syntax().text_range(),
                     new_text: format!("inherit {name};"),
                 }],
+                new_file: None,
             });
         }
     } else if let Some(inherit) = ast::Inherit::cast(node) {
@@ -318,6 +343,7 @@ fn inherit_rewrites(root: &SyntaxNode, range: TextRange) -> Vec<CodeAction> {
                     range: inherit.syntax().text_range(),
                     new_text: bindings.join(" "),
                 }],
+                new_file: None,
             });
         }
     }

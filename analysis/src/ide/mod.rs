@@ -8,6 +8,7 @@ mod diagnostics;
 mod document_highlight;
 mod document_links;
 mod document_symbols;
+mod extract;
 mod folding_ranges;
 mod goto_definition;
 mod hover;
@@ -28,7 +29,7 @@ use crate::FileId;
 use crate::db::{self, Db, SourceFile};
 use crate::scopes::{DefinitionId, Resolution, WithId};
 
-pub use code_actions::{CodeAction, TextEdit};
+pub use code_actions::{CodeAction, NewFile, TextEdit};
 pub use completion::{CompletionItem, CompletionKind};
 pub use document_highlight::{Highlight, HighlightKind};
 pub use document_links::DocumentLink;

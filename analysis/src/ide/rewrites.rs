@@ -38,6 +38,7 @@ fn rewrite(title: impl Into<String>, edits: Vec<TextEdit>) -> CodeAction {
         is_quick_fix: false,
         fixes: None,
         edits,
+        new_file: None,
     }
 }
 
