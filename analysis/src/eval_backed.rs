@@ -142,6 +142,41 @@ impl Analysis {
         Ok(result.flatten())
     }
 
+    /// The attribute names of the value of `closed` (a closed expression
+    /// written in `file`'s directory), evaluated under a short budget:
+    /// completion only uses values that are cheap to get. Results are
+    /// remembered while the rest of the workspace stays the same, so the
+    /// next keystroke after `lib.` does not evaluate again.
+    pub(crate) fn evaluated_attribute_names(
+        &self,
+        file: FileId,
+        closed: &str,
+    ) -> Cancellable<Option<Arc<Vec<String>>>> {
+        let Some(mut job) = self.eval_job(file)? else {
+            return Ok(None);
+        };
+        let key = completion_key(&job, closed);
+        if let Some(names) = self.completion_cache.lock().unwrap().get(key) {
+            return Ok(Some(names));
+        }
+        job.budget.timeout = job.budget.timeout.min(COMPLETION_TIMEOUT);
+        let cancel = self.cancel_token();
+        let closed = closed.to_owned();
+        let result = run_on_eval_thread(move || job.attribute_names(&closed, cancel)).flatten();
+        if self.is_stale() {
+            return Err(crate::Cancelled::PendingWrite);
+        }
+        let Some(names) = result else {
+            return Ok(None);
+        };
+        let names = Arc::new(names);
+        self.completion_cache
+            .lock()
+            .unwrap()
+            .insert(key, names.clone());
+        Ok(Some(names))
+    }
+
     fn cancel_token(&self) -> CancelToken {
         CancelToken {
             generation: self.generation_handle(),
@@ -176,6 +211,53 @@ impl Analysis {
                 },
             })
         })
+    }
+}
+
+/// How long completion waits for an evaluated value.
+const COMPLETION_TIMEOUT: Duration = Duration::from_millis(1_000);
+/// How many evaluated completions are remembered.
+const COMPLETION_CACHE_SIZE: usize = 32;
+
+/// A key for [`CompletionCache`]: the closed expression, the directory it
+/// is evaluated in, the search path and every workspace file's text but
+/// the edited file's (whose relevant part the closed expression holds).
+fn completion_key(job: &EvalJob, closed: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = rustc_hash::FxHasher::default();
+    closed.hash(&mut hasher);
+    job.path.rsplit_once('/').map(|(d, _)| d).hash(&mut hasher);
+    job.search_path.hash(&mut hasher);
+    let mut files: Vec<(&String, &Arc<str>)> = job
+        .overlay
+        .files
+        .iter()
+        .filter(|(path, _)| **path != job.path)
+        .collect();
+    files.sort_unstable_by_key(|(path, _)| *path);
+    files.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Recently evaluated attribute names for completion, most recent first.
+#[derive(Default)]
+pub(crate) struct CompletionCache {
+    entries: Vec<(u64, Arc<Vec<String>>)>,
+}
+
+impl CompletionCache {
+    fn get(&mut self, key: u64) -> Option<Arc<Vec<String>>> {
+        let at = self.entries.iter().position(|(k, _)| *k == key)?;
+        let entry = self.entries.remove(at);
+        let names = entry.1.clone();
+        self.entries.insert(0, entry);
+        Some(names)
+    }
+
+    fn insert(&mut self, key: u64, names: Arc<Vec<String>>) {
+        self.entries.retain(|(k, _)| *k != key);
+        self.entries.insert(0, (key, names));
+        self.entries.truncate(COMPLETION_CACHE_SIZE);
     }
 }
 
@@ -387,6 +469,24 @@ impl EvalJob {
         out.errors.dedup();
         out.incomplete |= exhausted.load(Ordering::SeqCst);
         out
+    }
+
+    /// The attribute names of `closed`'s value, evaluated in the file's
+    /// directory; `None` when it is not a set or the budget ran out.
+    fn attribute_names(self, closed: &str, cancel: CancelToken) -> Option<Vec<String>> {
+        let (mut ev, exhausted, path, _) = self.evaluator(cancel);
+        let dir = path
+            .rsplit_once('/')
+            .map_or("/", |(d, _)| if d.is_empty() { "/" } else { d })
+            .to_owned();
+        let value = ev.eval_source("«tvix-lsp completion»", closed, &dir).ok()?;
+        let Ok(Value::Attrs(set)) = ev.force(&value) else {
+            return None;
+        };
+        if exhausted.load(Ordering::SeqCst) {
+            return None;
+        }
+        Some(set.iter().map(|a| a.name.as_str().to_owned()).collect())
     }
 
     fn value_at(self, attr_path: &[String], cancel: CancelToken) -> Option<String> {

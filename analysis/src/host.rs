@@ -3,15 +3,15 @@
 //! cancelled when the host changes.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 use salsa::Setter;
 use tvix_syntax::{LineIndex, TextRange, TextSize};
 
 use crate::db::{self, RootDatabase, SettingsInput, SourceFile, Workspace};
-use crate::eval_backed::{FileSystem, NoFileSystem};
+use crate::eval_backed::{CompletionCache, FileSystem, NoFileSystem};
 
 /// A file known to the workspace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,6 +81,8 @@ pub struct AnalysisHost {
     fs: Arc<dyn FileSystem>,
     /// Bumped by every change; evaluations started at an older value stop.
     generation: Arc<AtomicU64>,
+    /// Evaluated completions, shared by every snapshot.
+    completion_cache: Arc<Mutex<CompletionCache>>,
 }
 
 /// A batch of changes applied at once (one new revision).
@@ -115,6 +117,7 @@ impl AnalysisHost {
             buffers: FxHashMap::default(),
             fs,
             generation: Arc::default(),
+            completion_cache: Arc::default(),
         }
     }
 
@@ -186,6 +189,7 @@ impl AnalysisHost {
             fs: self.fs.clone(),
             generation: self.generation.clone(),
             started_at: self.generation.load(Ordering::SeqCst),
+            completion_cache: self.completion_cache.clone(),
         }
     }
 
@@ -213,6 +217,7 @@ pub struct Analysis {
     pub(crate) fs: Arc<dyn FileSystem>,
     generation: Arc<AtomicU64>,
     started_at: u64,
+    pub(crate) completion_cache: Arc<Mutex<CompletionCache>>,
 }
 
 impl Analysis {

@@ -47,12 +47,49 @@ pub struct CompletionItem {
 
 impl Analysis {
     /// Suggestions at `position`, filtered by the name typed so far.
+    ///
+    /// After `base.`, when the source does not show `base`'s attributes
+    /// (`pkgs.`, `lib.`, `a // b`), a closed copy of `base` is evaluated
+    /// under a short budget and its value's attribute names are offered.
     pub fn completions(&self, position: FilePosition) -> Cancellable<Vec<CompletionItem>> {
-        self.with_db(|db| complete(db, position.file.0, position))
+        let (mut items, fallback) = self.with_db(|db| complete(db, position.file.0, position))?;
+        if let Some(fallback) = fallback
+            && let Some(names) = self.evaluated_attribute_names(position.file, &fallback.closed)?
+        {
+            items.extend(
+                names
+                    .iter()
+                    .filter(|name| name.starts_with(&fallback.prefix))
+                    .map(|name| CompletionItem {
+                        label: name.clone(),
+                        kind: CompletionKind::Attribute,
+                        detail: Some("evaluated".into()),
+                        documentation: None,
+                        replace: fallback.replace,
+                    }),
+            );
+            items.sort_by(|a, b| (a.kind, &a.label).cmp(&(b.kind, &b.label)));
+        }
+        Ok(items)
     }
 }
 
-fn complete(db: &dyn db::Db, file: SourceFile, position: FilePosition) -> Vec<CompletionItem> {
+/// An evaluation to ask for when the source does not show what `base.`
+/// selects from.
+struct EvaluatedFallback {
+    /// The closed copy of the base.
+    closed: String,
+    /// The name typed so far.
+    prefix: String,
+    /// What the label replaces.
+    replace: TextRange,
+}
+
+fn complete(
+    db: &dyn db::Db,
+    file: SourceFile,
+    position: FilePosition,
+) -> (Vec<CompletionItem>, Option<EvaluatedFallback>) {
     let root = db::parse(db, file).syntax();
     let offset = position.offset;
     let token = token_at(&root, offset);
@@ -74,8 +111,19 @@ fn complete(db: &dyn db::Db, file: SourceFile, position: FilePosition) -> Vec<Co
     };
 
     // After a `.`: the attributes of what is selected from.
+    let mut fallback = None;
     if let Some(base) = token.as_ref().and_then(select_base) {
-        for (name, kind) in attribute_names(db, file, resolution, &base) {
+        let names = attribute_names(db, file, resolution, &base);
+        if names.is_empty() && !is_builtins(resolution, &base) {
+            fallback = super::closed_expr::closed_expression(&root, resolution, base.syntax()).map(
+                |closed| EvaluatedFallback {
+                    closed,
+                    prefix: prefix.clone(),
+                    replace,
+                },
+            );
+        }
+        for (name, kind) in names {
             items.push(item(&name, kind, None));
         }
     } else if let Some((set, given)) = token.as_ref().and_then(attr_name_position) {
@@ -126,7 +174,18 @@ fn complete(db: &dyn db::Db, file: SourceFile, position: FilePosition) -> Vec<Co
     items.retain(|i| i.label.starts_with(&prefix));
     items.sort_by(|a, b| (a.kind, &a.label).cmp(&(b.kind, &b.label)));
     items.dedup_by(|a, b| a.label == b.label);
-    items
+    (items, fallback)
+}
+
+/// Whether `base` is the global `builtins`, whose names are known.
+fn is_builtins(resolution: &NameResolution, base: &ast::Expr) -> bool {
+    let ast::Expr::Ident(ident) = base else {
+        return false;
+    };
+    resolution
+        .reference_at(ident.syntax().text_range().start())
+        .map(|id| resolution.reference(id))
+        .is_some_and(|r| r.resolution == Resolution::Global && r.name == "builtins")
 }
 
 fn describe(kind: DefinitionKind) -> &'static str {

@@ -2,6 +2,7 @@
 //! [`crate::Analysis`]. This module holds what several share: finding the
 //! symbol under the cursor and following selections into other files.
 
+mod closed_expr;
 mod code_actions;
 mod completion;
 mod diagnostics;

@@ -271,6 +271,37 @@ fn check_completion(text: &str, expect: Expect) {
 }
 
 #[test]
+fn completion_from_evaluated_values() {
+    // Not a set literal: the names come from evaluating a copy of `lib`.
+    check_completion(
+        "let lib = { strings = 1; } // { lists = 2; }; in lib.l$0",
+        expect!["Attribute lists"],
+    );
+    // Through a formal's default, an imported function and a `with`.
+    check_completion(
+        r#"
+//- /main.nix
+{ pkgs ? import ./pkgs.nix { } }: with pkgs; [ tools.$0 ]
+//- /pkgs.nix
+{ }: { tools = builtins.listToAttrs (map (n: { name = n; value = n; }) [ "hello" "jq" ]); }
+"#,
+        expect![[r#"
+            Attribute hello
+            Attribute jq"#]],
+    );
+    // Incomplete text after the dot still completes.
+    check_completion(
+        "let s = builtins.mapAttrs (n: v: v) { a = 1; b = 2; }; in s.$0",
+        expect![[r#"
+            Attribute a
+            Attribute b"#]],
+    );
+    // A parameter has no value without a call; an error is no value.
+    check_completion("x: x.$0", expect![""]);
+    check_completion("let e = throw \"no\"; in e.$0", expect![""]);
+}
+
+#[test]
 fn completion_in_context() {
     check_completion(
         "let alpha = 1; albert = 2; in al$0",
@@ -563,7 +594,7 @@ fn check_rewrites(text: &str, expect: Expect) {
         .code_actions(cursor.file, TextRange::empty(cursor.offset))
         .unwrap()
         .into_iter()
-        .filter(|a| !a.is_quick_fix)
+        .filter(|a| !a.is_quick_fix && a.new_file.is_none())
     {
         let mut fixed = source.to_string();
         for edit in action.edits.iter().rev() {
@@ -642,7 +673,7 @@ fn check_rewrites_keep_value(text: &str) -> usize {
         .code_actions(cursor.file, TextRange::empty(cursor.offset))
         .unwrap()
         .into_iter()
-        .filter(|a| !a.is_quick_fix)
+        .filter(|a| !a.is_quick_fix && a.new_file.is_none())
     {
         let mut fixed = source.to_string();
         for edit in action.edits.iter().rev() {
