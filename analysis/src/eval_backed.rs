@@ -11,16 +11,17 @@
 
 use std::io;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use rustc_hash::FxHashMap;
-use tvix_eval::observer::{DebugContext, ExprEvent};
 use tvix_eval::value::Value;
-use tvix_eval::{DebugControl, EvalIO, Evaluator, FileType, Observer};
+use tvix_eval::{EvalIO, Evaluator, FileType};
 use tvix_syntax::{TextRange, TextSize};
 
 use crate::db::{self, Workspace};
+pub use crate::eval_budget::EvalBudget;
+use crate::eval_budget::{BudgetObserver, CancelToken};
 use crate::{Analysis, Cancellable, FileId, FilePosition};
 
 /// The file system outside the workspace, as evaluation sees it.
@@ -49,15 +50,6 @@ impl FileSystem for NoFileSystem {
     fn file_type(&self, _path: &str) -> io::Result<FileType> {
         Err(io::ErrorKind::NotFound.into())
     }
-}
-
-/// Limits of one evaluation.
-#[derive(Debug, Clone, Copy)]
-pub struct EvalBudget {
-    /// Wall-clock limit.
-    pub timeout: Duration,
-    /// Expressions entered at most.
-    pub max_steps: u64,
 }
 
 /// An `outPath` hint after an attribute name that evaluates to a
@@ -208,6 +200,7 @@ impl Analysis {
                 budget: EvalBudget {
                     timeout: Duration::from_millis(settings.eval_timeout_ms),
                     max_steps: settings.eval_max_steps,
+                    max_memory: settings.eval_max_memory_mb.saturating_mul(1024 * 1024),
                 },
             })
         })
@@ -270,43 +263,6 @@ fn run_on_eval_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
         .ok()?
         .join()
         .ok()
-}
-
-/// Stops an evaluation when the workspace changes.
-#[derive(Clone)]
-struct CancelToken {
-    generation: Arc<AtomicU64>,
-    started_at: u64,
-}
-
-impl CancelToken {
-    fn is_cancelled(&self) -> bool {
-        self.generation.load(Ordering::SeqCst) != self.started_at
-    }
-}
-
-/// Ends the evaluation when the budget is spent or the workspace changed.
-struct BudgetObserver {
-    deadline: Instant,
-    steps_left: u64,
-    cancel: CancelToken,
-    exhausted: Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl Observer for BudgetObserver {
-    fn enter_expr(&mut self, _cx: &mut DebugContext<'_>, _e: &ExprEvent<'_>) -> DebugControl {
-        self.steps_left = self.steps_left.saturating_sub(1);
-        // Checking the clock and the flag every step would dominate.
-        if self.steps_left.is_multiple_of(1024)
-            && (self.steps_left == 0
-                || Instant::now() > self.deadline
-                || self.cancel.is_cancelled())
-        {
-            self.exhausted.store(true, Ordering::SeqCst);
-            return DebugControl::Stop;
-        }
-        DebugControl::Continue
-    }
 }
 
 /// The workspace's texts over the caller's file system.
@@ -372,12 +328,11 @@ impl EvalJob {
         };
         let mut ev = Evaluator::new(Box::new(self.overlay), settings);
         let exhausted = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        ev.set_observer(Box::new(BudgetObserver {
-            deadline: Instant::now() + self.budget.timeout,
-            steps_left: self.budget.max_steps.max(1024),
+        ev.set_observer(Box::new(BudgetObserver::new(
+            self.budget,
             cancel,
-            exhausted: exhausted.clone(),
-        }));
+            exhausted.clone(),
+        )));
         (ev, exhausted, self.path, self.text)
     }
 

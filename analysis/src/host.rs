@@ -49,6 +49,9 @@ pub struct AnalysisSettings {
     /// it bounds memory as well as time, since every value is made by a
     /// step.
     pub eval_max_steps: u64,
+    /// Budget of one evaluation in memory: how much the server's resident
+    /// set may grow while it runs, in MiB.
+    pub eval_max_memory_mb: u64,
     /// `<name>` search path entries (`NIX_PATH`-style `name=path`).
     pub search_path: Vec<(String, String)>,
 }
@@ -60,6 +63,7 @@ impl Default for AnalysisSettings {
             eval_enabled: true,
             eval_timeout_ms: 2_000,
             eval_max_steps: 5_000_000,
+            eval_max_memory_mb: 1024,
             search_path: Vec::new(),
         }
     }

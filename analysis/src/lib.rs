@@ -22,6 +22,7 @@ mod db;
 mod def;
 mod diagnostic;
 mod eval_backed;
+mod eval_budget;
 #[cfg(test)]
 mod fixture;
 mod host;

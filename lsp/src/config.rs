@@ -29,6 +29,8 @@ pub struct EvalConfig {
     pub timeout_ms: u64,
     /// Step budget per evaluation.
     pub max_steps: u64,
+    /// Memory budget per evaluation (growth of the resident set), in MiB.
+    pub max_memory_mb: u64,
 }
 
 impl Default for EvalConfig {
@@ -38,6 +40,7 @@ impl Default for EvalConfig {
             enable: defaults.eval_enabled,
             timeout_ms: defaults.eval_timeout_ms,
             max_steps: defaults.eval_max_steps,
+            max_memory_mb: defaults.eval_max_memory_mb,
         }
     }
 }
@@ -85,6 +88,7 @@ impl Config {
             eval_enabled: self.eval.enable,
             eval_timeout_ms: self.eval.timeout_ms,
             eval_max_steps: self.eval.max_steps,
+            eval_max_memory_mb: self.eval.max_memory_mb,
             // Entries without a prefix (`/path`) are kept, as `-I` keeps them.
             search_path: tvix_eval::search_path::entries(
                 self.nix_path.iter().map(String::as_str),
@@ -111,6 +115,10 @@ mod tests {
             vec![("nixpkgs".to_owned(), "/np".to_owned())]
         );
         assert_eq!(settings.eval_timeout_ms, 2_000);
+        assert_eq!(settings.eval_max_memory_mb, 1024);
+        let limited = serde_json::json!({ "eval": { "maxMemoryMb": 64 } });
+        let limited = Config::from_json(&limited).unwrap().analysis_settings();
+        assert_eq!(limited.eval_max_memory_mb, 64);
         assert!(Config::from_json(&serde_json::json!({ "eval": 3 })).is_err());
     }
 }
