@@ -30,6 +30,7 @@ mod ide;
 #[cfg(test)]
 mod incremental_tests;
 mod lints;
+mod module_options;
 pub mod scopes;
 
 pub use builtin_docs::{BuiltinDoc, builtin_doc};

@@ -1,5 +1,6 @@
 //! Completion: attribute names after `.` (builtins, imported files, set
 //! literals), the formals of the function an attribute set is passed to,
+//! module option names where a module defines options,
 //! and in expression position the visible locals, the builtins and the
 //! keywords that fit.
 
@@ -139,6 +140,14 @@ fn complete(
                     items.push(item(&name, CompletionKind::Formal, Some(detail.into())));
                 }
             }
+        }
+        // Module options (`services.|` in a NixOS module).
+        for name in crate::module_options::completions_at(db, &root, offset) {
+            items.push(item(
+                &name,
+                CompletionKind::Attribute,
+                Some("option".into()),
+            ));
         }
         items.push(item("inherit", CompletionKind::Keyword, None));
     } else {

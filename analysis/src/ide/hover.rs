@@ -41,6 +41,9 @@ impl Analysis {
 
 fn static_hover(db: &dyn db::Db, position: FilePosition) -> Option<HoverResult> {
     let file = position.file.0;
+    if let Some(hover) = option_hover(db, position) {
+        return Some(hover);
+    }
     let map = db::source_map(db, file);
     let module = db::module(db, file);
     let range = [
@@ -225,4 +228,18 @@ fn doc_comment(root: &tvix_syntax::SyntaxNode, range: TextRange) -> Option<Strin
         .collect();
     let joined = text.join("\n").trim().to_owned();
     (!joined.is_empty()).then_some(joined)
+}
+
+/// The declaration of the module option whose path the name at
+/// `position` ends.
+fn option_hover(db: &dyn db::Db, position: FilePosition) -> Option<HoverResult> {
+    let root = db::parse(db, position.file.0).syntax();
+    let (path, range) = crate::module_options::option_path_at(&root, position.offset)?;
+    let (file, declaration) = crate::module_options::workspace_options(db)
+        .iter()
+        .find(|(_, d)| d.path == path)?;
+    Some(HoverResult {
+        range,
+        markdown: crate::module_options::markdown(declaration, file.path(db)),
+    })
 }

@@ -777,3 +777,133 @@ fn attribute_sets_pack_and_flatten() {
         assert!(check_rewrites_keep_value(fixture) >= 1, "{fixture}");
     }
 }
+
+/// A NixOS-style workspace: one module declares options, another (which
+/// imports it) defines them.
+const MODULES: &str = r#"
+//- /configuration.nix
+{ config, lib, pkgs, ... }:
+{
+  imports = [ ./greeter.nix ];
+  services.greeter.enable = true;
+  services.greeter.port = config.services.greeter.port$1;
+  services.greeter = lib.mkIf true { $2 };
+}
+//- /greeter.nix
+{ config, lib, ... }:
+with lib;
+{
+  options.services.greeter = {
+    enable = mkEnableOption "the greeter";
+    port = lib.mkOption {
+      type = types.port;
+      default = 8080;
+      description = "Port the greeter listens on.";
+    };
+  };
+  config = mkIf config.services.greeter.enable {
+    services.greeter.port = mkDefault 9090;
+  };
+}
+"#;
+
+/// `MODULES` with the `$0` cursor where `pattern` (which holds `$0`)
+/// matches once the marker is removed; other markers removed.
+fn modules_at(pattern: &str) -> String {
+    let mut text = MODULES.to_owned();
+    for m in ["$1", "$2"] {
+        if !pattern.contains(m) {
+            text = text.replace(m, "");
+        }
+    }
+    let plain = pattern.replace("$0", "");
+    assert!(text.contains(&plain), "{plain}");
+    text.replacen(&plain, pattern, 1)
+        .replace("$1", "$0")
+        .replace("$2", "$0")
+}
+
+#[test]
+fn module_options_definition_hover_and_completion() {
+    // From a definition to the declaration in the imported module.
+    check_definition(
+        &modules_at("services.greeter.ena$0ble = true"),
+        expect![[r#"/greeter.nix:69..75 "enable""#]],
+    );
+    // `config.…` selected from the module argument.
+    check_definition(
+        &modules_at("config.services.greeter.po$0rt;"),
+        expect![[r#"/greeter.nix:112..116 "port""#]],
+    );
+    // Inside the declaring module's own `config = mkIf …`.
+    check_definition(
+        &modules_at("greeter.po$0rt = mkDefault"),
+        expect![[r#"/greeter.nix:112..116 "port""#]],
+    );
+    // Not an option path: the binding itself as before.
+    check_definition(
+        &modules_at("servi$0ces.greeter.enable"),
+        expect![[r#"/configuration.nix:63..71 "services""#]],
+    );
+    let hover = |text: &str| {
+        let (host, position) = fixture(text);
+        host.analysis()
+            .hover(position.unwrap())
+            .unwrap()
+            .unwrap()
+            .markdown
+    };
+    expect![[r#"
+        ```nix
+        services.greeter.port
+        ```
+
+        Port the greeter listens on.
+
+        *Type:* `types.port`
+
+        *Default:* `8080`
+
+        *Declared in* `/greeter.nix` (`mkOption`)"#]]
+    .assert_eq(&hover(&modules_at("services.greeter.po$0rt = config")));
+    expect![[r#"
+        ```nix
+        services.greeter.enable
+        ```
+
+        Whether to enable the greeter.
+
+        *Type:* `types.bool`
+
+        *Default:* `false`
+
+        *Declared in* `/greeter.nix` (`mkEnableOption`)"#]]
+    .assert_eq(&hover(&modules_at("greeter.en$0able = true")));
+    // Option names in a set under a wrapper, and after a path's dot.
+    check_completion(
+        &modules_at("{ $2 }"),
+        expect![[r#"
+            Attribute enable
+            Attribute port
+            Keyword inherit"#]],
+    );
+    check_completion(
+        &modules_at("services.greeter.e$0nable = true"),
+        expect!["Attribute enable"],
+    );
+}
+
+#[test]
+fn plain_sets_are_not_modules() {
+    // `{ a = 1; }` files define no options even when a module declares one
+    // with the same path.
+    check_definition(
+        r#"
+//- /main.nix
+{ gree$0ter = 1; }
+//- /m.nix
+{ lib, ... }: { options.greeter = lib.mkOption { }; }
+"#,
+        expect![[r#"/main.nix:2..9 "greeter""#]],
+    );
+}
