@@ -155,7 +155,17 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
             let Some(path) = a.get("path") else {
                 return Err(EvalError::eval("attribute 'path' missing", pos));
             };
-            let path = ev.force_string_no_ctx(&path.value.clone(), Pos::NONE, "while evaluating the `path` attribute of an element of the list passed to builtins.findFile")?.to_str_lossy().into_owned();
+            // A path value names its directory as it is (not copied to the
+            // store), as C++ Nix's `coerceToString` without `copyToStore`.
+            let path = ev
+                .coerce_to_string_ctx(
+                    &path.value.clone(),
+                    Pos::NONE,
+                    crate::eval::CoerceMode::Plain,
+                    "while evaluating the `path` attribute of an element of the list passed to builtins.findFile",
+                )?
+                .to_str_lossy()
+                .into_owned();
             let rest = if prefix.is_empty() {
                 Some(wanted.as_str())
             } else if wanted == prefix {
