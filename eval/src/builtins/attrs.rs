@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use super::lists::fn_arg;
 use super::{PrimOp, arg_ctx, list_arg, make_attrs, op};
 use crate::error::{EvalError, EvalResult};
 use crate::eval::{Evaluator, frame};
@@ -51,7 +52,8 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         let a = attrs_arg(ev, args, 1, "getAttr")?;
         match a.get(&name) {
             Some(attr) => ev.force(&attr.value.clone()),
-            None => Err(EvalError::eval(format!("attribute '{name}' missing"), pos)),
+            None => Err(EvalError::eval(format!("attribute '{name}' missing"), pos))
+                .map_err(frame("in the attribute set under consideration", Pos::NONE)),
         }
     }),
     op("hasAttr", 2, |ev, args, pos| {
@@ -160,16 +162,19 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                     Value::str(x.name.as_str()),
                     Pos::NONE,
                 ));
+                // No position, as C++ Nix's: `unsafeGetAttrPos` gives null
+                // and traces through the value name no source line.
                 Attr {
                     name: x.name.clone(),
                     value: Value::Thunk(Thunk::apply(partial, x.value.clone(), Pos::NONE)),
-                    pos: x.pos,
+                    pos: Pos::NONE,
                 }
             })
             .collect();
         Ok(Value::Attrs(Rc::new(AttrSet::from_sorted(out))))
     }),
     op("zipAttrsWith", 2, |ev, args, _| {
+        fn_arg(ev, args, 0, "zipAttrsWith")?;
         let list = list_arg(ev, args, 1, "zipAttrsWith")?;
         let mut acc: Vec<(Symbol, Vec<Value>)> = Vec::new();
         for item in list.iter() {

@@ -16,7 +16,12 @@ fn int_arg(ev: &mut Evaluator, args: &[Value], i: usize, name: &str) -> EvalResu
     ev.force_int(&args[i], Pos::NONE, &arg_ctx(i, name))
 }
 
-fn fn_arg(ev: &mut Evaluator, args: &[Value], i: usize, name: &str) -> EvalResult<Value> {
+pub(crate) fn fn_arg(
+    ev: &mut Evaluator,
+    args: &[Value],
+    i: usize,
+    name: &str,
+) -> EvalResult<Value> {
     if let Ok(f) = ev.force(&args[i])
         && f.is_function()
     {
@@ -34,7 +39,12 @@ fn predicate(ev: &mut Evaluator, f: &Value, item: &Value, name: &str) -> EvalRes
         &r,
         Pos::NONE,
         &format!(
-            "while evaluating the return value of the filtering function passed to builtins.{name}"
+            "while evaluating the return value of the {} function passed to builtins.{name}",
+            if name == "partition" {
+                "partition"
+            } else {
+                "filtering"
+            }
         ),
     )
 }
@@ -113,12 +123,12 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(Value::list(out))
     }),
     op("foldl'", 3, |ev, args, _| {
+        let f = fn_arg(ev, args, 0, "foldl'")?;
         let l = list_arg(ev, args, 2, "foldl'")?;
         let mut acc = args[1].clone();
         if l.is_empty() {
             return ev.force(&acc);
         }
-        let f = fn_arg(ev, args, 0, "foldl'")?;
         for item in l.iter() {
             let partial = ev.call(f.clone(), acc, Pos::NONE)?;
             acc = ev.call(partial, item.clone(), Pos::NONE)?;

@@ -146,8 +146,12 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(Value::String(sb.finish()))
     }),
     op("baseNameOf", 1, |ev, args, pos| {
-        let v = ev.force(&args[0])?;
-        let s = ev.coerce_to_string(&v, pos, CoerceMode::Plain)?;
+        let s = ev.coerce_to_string_ctx(
+            &args[0],
+            pos,
+            CoerceMode::Plain,
+            "while evaluating the first argument passed to builtins.baseNameOf",
+        )?;
         let b = s.as_bytes();
         let b = b.strip_suffix(b"/").unwrap_or(b);
         let base = match b.iter().rposition(|&c| c == b'/') {
