@@ -13,6 +13,37 @@ impl Evaluator {
     /// Coerces a path or absolute-path string to a path string.
     pub(crate) fn coerce_to_path(&mut self, v: &Value, pos: Pos, ctx: &str) -> EvalResult<String> {
         let v = self.force(v).map_err(crate::eval::frame(ctx, Pos::NONE))?;
+        // Sets are peeled first, as C++ Nix's `coerceToPath` does: the
+        // absolute-path check then happens inside the `__toString` or
+        // `outPath` frame.
+        if let Value::Attrs(a) = &v {
+            if let Some(f) = a.get("__toString") {
+                let (f, fpos) = (f.value.clone(), f.pos);
+                let r = self.call(f, v.clone(), fpos).map_err(crate::eval::frame(
+                    "while calling the `__toString` attribute",
+                    fpos,
+                ))?;
+                return self
+                    .coerce_to_path(&r, pos, ctx)
+                    .map_err(crate::eval::frame(
+                        "while using the result of the `__toString` attribute",
+                        fpos,
+                    ));
+            }
+            if let Some(o) = a.get("outPath") {
+                let (o, opos) = (o.value.clone(), o.pos);
+                let forced = self.force(&o).map_err(crate::eval::frame(
+                    "while evaluating the `outPath` attribute",
+                    opos,
+                ))?;
+                return self
+                    .coerce_to_path(&forced, pos, ctx)
+                    .map_err(crate::eval::frame(
+                        "while using the `outPath` attribute",
+                        opos,
+                    ));
+            }
+        }
         let s = self.coerce_to_string_ctx(&v, pos, CoerceMode::Plain, ctx)?;
         let s = s.to_str_lossy().into_owned();
         if !s.starts_with('/') {
@@ -80,8 +111,37 @@ impl Evaluator {
     }
 }
 
+/// `path` with its final symbolic links followed (at most 40, as the
+/// kernel does).
+fn resolve_links(ev: &Evaluator, path: &str) -> String {
+    let mut target = path.to_owned();
+    for _ in 0..40 {
+        if ev.io.file_type(&target).ok() != Some(FileType::Symlink) {
+            break;
+        }
+        let Ok(link) = ev.io.read_link(&target) else {
+            break;
+        };
+        target = if link.starts_with('/') {
+            crate::eval::canonicalise(&link)
+        } else {
+            let dir = target.rsplit_once('/').map_or("", |(d, _)| d);
+            crate::eval::canonicalise(&format!("{dir}/{link}"))
+        };
+    }
+    target
+}
+
+/// The path argument of a builtin that reads the file system: coerced as
+/// C++ Nix's `realisePath` does (its trace frame, not the argument's),
+/// except `toPath`, which names its argument.
 fn path_arg(ev: &mut Evaluator, args: &[Value], name: &str, _pos: Pos) -> EvalResult<String> {
-    ev.coerce_to_path(&args[0], Pos::NONE, &arg_ctx(0, name))
+    let ctx = if name == "toPath" {
+        arg_ctx(0, name)
+    } else {
+        "while realising the context of a path".to_owned()
+    };
+    ev.coerce_to_path(&args[0], Pos::NONE, &ctx)
 }
 
 pub(crate) static PRIMOPS: &[PrimOp] = &[
@@ -115,10 +175,20 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("readDir", 1, |ev, args, pos| {
         let p = path_arg(ev, args, "readDir", pos)?;
-        let entries = ev
-            .io
-            .read_dir(&p)
-            .map_err(|_| EvalError::eval(format!("path '{p}' does not exist"), pos))?;
+        let entries = match ev.io.read_dir(&p) {
+            Ok(entries) => entries,
+            Err(_) => {
+                // C++ Nix names the file a chain of links ends at.
+                let target = resolve_links(ev, &p);
+                let message = match ev.io.file_type(&target) {
+                    Ok(ty) if ty != FileType::Directory => {
+                        format!("'{target}' is not a directory")
+                    }
+                    _ => format!("path '{p}' does not exist"),
+                };
+                return Err(EvalError::eval(message, pos));
+            }
+        };
         Ok(Value::Attrs(Rc::new(AttrSet::from_unsorted(
             entries
                 .into_iter()
