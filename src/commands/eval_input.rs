@@ -50,8 +50,14 @@ pub struct EvalInputArgs {
     #[arg(long, value_name = "N", default_value_t = 10000)]
     pub max_call_depth: usize,
 
-    /// Accepted for compatibility: evaluation is always impure.
-    #[arg(long)]
+    /// Evaluate purely (C++ Nix 2.8's rules): no search path, no
+    /// `currentTime`/`currentSystem`, empty `getEnv`, no file access
+    /// outside fetched sources, fetchers only with a hash or revision.
+    #[arg(long, overrides_with = "impure")]
+    pub pure_eval: bool,
+
+    /// Evaluate impurely (the default; overrides `--pure-eval`).
+    #[arg(long, overrides_with = "pure_eval")]
     pub impure: bool,
 
     /// Enable experimental features (e.g. `parse-toml-timestamps`).
@@ -79,6 +85,8 @@ pub struct Source {
     pub name: String,
     /// The directory relative paths in it are resolved against.
     pub base_dir: PathBuf,
+    /// Whether it was read from a file (not `-E` or standard input).
+    pub is_file: bool,
 }
 
 /// An evaluation command's input, read and ready: the expression, the
@@ -99,6 +107,10 @@ pub struct Prepared {
 impl Prepared {
     /// Evaluates the expression in `ev`.
     pub fn eval_source(&self, ev: &mut Evaluator) -> EvalResult<Value> {
+        // C++ Nix imports the file, which pure evaluation forbids too.
+        if self.source.is_file {
+            ev.check_source_path(&self.source.name, tvix_eval::pos::Pos::NONE)?;
+        }
         ev.eval_source_bytes(&self.source.name, &self.source.bytes, &self.base)
     }
 }
@@ -134,6 +146,7 @@ impl EvalInputArgs {
                 bytes: expr.clone().into_bytes(),
                 name: "«string»".to_owned(),
                 base_dir: cwd.to_owned(),
+                is_file: false,
             });
         }
         let file = self
@@ -145,6 +158,7 @@ impl EvalInputArgs {
                 bytes: SourceOrigin::Stdin.read()?,
                 name: "«stdin»".to_owned(),
                 base_dir: cwd.to_owned(),
+                is_file: false,
             }),
             origin @ SourceOrigin::File(_) => {
                 let mut path = absolute(cwd, &file);
@@ -161,6 +175,7 @@ impl EvalInputArgs {
                     bytes,
                     name: path.display().to_string(),
                     base_dir: dir,
+                    is_file: true,
                 })
             }
         }
@@ -181,6 +196,7 @@ impl EvalInputArgs {
                 absolute_path_literals: lint_level(&self.lint_absolute_path_literals)?,
                 url_literals: lint_level(&self.lint_url_literals)?,
             },
+            pure_eval: self.pure_eval,
             ..Settings::default()
         })
     }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates tests/fetchers/expected.txt from C++ Nix (Debian's nix-bin,
 # 2.8: `apt-get install -y nix-bin`) for every case of cases.txt, on the
-# fixtures make-fixtures.sh creates. tests/fetchers.rs reads the result and
+# fixtures make-fixtures.sh creates; cases named `pure-…` run with
+# `--pure-eval`. tests/fetchers.rs reads the result and
 # needs no Nix. Run as a user who may write to /nix/store (root here).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,7 +22,9 @@ out="$here/expected.txt"
     name=${line%% | *}
     expr=${line#* | }
     expr=${expr//@FX@/$fx}
-    if stdout=$(nix-instantiate --extra-experimental-features flakes --eval --strict -E "$expr" 2> "$work/err"); then
+    mode=()
+    [[ $name == pure-* ]] && mode=(--pure-eval)
+    if stdout=$(nix-instantiate "${mode[@]}" --extra-experimental-features flakes --eval --strict -E "$expr" 2> "$work/err"); then
       echo "$name | ok | ${stdout//$fx/@FX@}"
     else
       msg=$(grep -m1 '^error: ' "$work/err" | sed 's/^error: //')

@@ -293,7 +293,13 @@ pub(crate) static STORE_TEXT_PRIMOPS: &[PrimOp] = &[
             vec![Rc::from(path.as_str())],
         )))
     }),
-    op("storePath", 1, |ev, args, _| {
+    op("storePath", 1, |ev, args, pos| {
+        if ev.settings.pure_eval {
+            return Err(EvalError::eval(
+                "'builtins.storePath' is not allowed in pure evaluation mode",
+                pos,
+            ));
+        }
         let path = ev.coerce_to_path(
             &args[0],
             Pos::NONE,

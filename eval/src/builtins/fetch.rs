@@ -28,6 +28,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("fetchGit", 1, |ev, args, pos| {
         let input = input_attrs(ev, &args[0], pos, Some("git"))?;
+        require_locked(ev, &input)?;
         fetch_git(ev, input, true)
     }),
     op("fetchTree", 1, |ev, args, pos| {
@@ -49,6 +50,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 pos,
             ));
         }
+        require_locked(ev, &input)?;
         match input.get("type") {
             Some(InputValue::Str(t)) if t == "git" => fetch_git(ev, input, false),
             Some(InputValue::Str(t)) if t == "tarball" || t == "file" => {
@@ -114,6 +116,12 @@ fn fetch_url(
     let Some(url) = url else {
         return Err(EvalError::eval("'url' argument required", pos));
     };
+    if ev.settings.pure_eval && expected.is_none() {
+        return Err(EvalError::eval(
+            format!("in pure evaluation mode, '{who}' requires a 'sha256' argument"),
+            Pos::NONE,
+        ));
+    }
     let url = resolve_uri(&url);
     let name = name.unwrap_or_else(|| {
         if unpack {
@@ -140,7 +148,7 @@ fn fetch_url(
         .to_nar();
         store::add_flat_source(io.as_ref(), &name, &bytes, nar).map_err(failed)?
     };
-    Ok(store_path_value(&path))
+    Ok(store_path_value(ev, &path))
 }
 
 /// `channel:NAME` means a channel tarball on nixos.org, as in C++ Nix.
@@ -171,8 +179,45 @@ fn check_hash(url: &str, expected: Option<&Hash>, got: &[u8]) -> EvalResult<()> 
     }
 }
 
-/// A string holding a store path, with the path as its context.
-fn store_path_value(path: &str) -> Value {
+/// In pure evaluation, an input must pin its contents: a Git revision,
+/// or the NAR hash of anything else (C++ Nix 2.8's `isLocked`).
+fn require_locked(ev: &Evaluator, input: &Input) -> EvalResult<()> {
+    if !ev.settings.pure_eval {
+        return Ok(());
+    }
+    let pos = ev.primop_call_pos;
+    let is_git = matches!(input.get("type"), Some(InputValue::Str(t)) if t == "git");
+    let locked = if is_git {
+        input.get("rev").is_some()
+    } else {
+        input.get("narHash").is_some()
+    };
+    if locked {
+        return Ok(());
+    }
+    // C++ Nix 2.8 prints the position as `file:line:col`, `(string)` for
+    // an expression given on the command line.
+    let at = match (ev.sources.get(pos.file), ev.sources.line_col(pos)) {
+        (Some(source), Some((line, col))) => {
+            let name = if source.name.starts_with('«') {
+                "(string)"
+            } else {
+                source.name.as_str()
+            };
+            format!("{name}:{line}:{col}")
+        }
+        _ => "undefined position".to_owned(),
+    };
+    Err(EvalError::eval(
+        format!("in pure evaluation mode, 'fetchTree' requires a locked input, at {at}"),
+        Pos::NONE,
+    ))
+}
+
+/// A string holding a store path, with the path as its context; pure
+/// evaluation may read inside it from now on.
+fn store_path_value(ev: &mut Evaluator, path: &str) -> Value {
+    ev.allowed_paths.push(path.to_owned());
     Value::String(NixString::with_context(
         path.as_bytes(),
         vec![Rc::from(path)],
@@ -462,7 +507,7 @@ fn fetch_git(ev: &mut Evaluator, input: Input, empty_rev_fallback: bool) -> Eval
     check_nar_hash(&input, &path, &nar_hash)?;
     let mut attrs = vec![
         attr("narHash", Value::str(nar_hash.to_sri())),
-        attr("outPath", store_path_value(&path)),
+        attr("outPath", store_path_value(ev, &path)),
         attr("submodules", Value::Bool(request.submodules)),
     ];
     match &checkout.rev {
@@ -511,7 +556,7 @@ fn fetch_tree_url(ev: &mut Evaluator, input: Input, unpack: bool) -> EvalResult<
     check_nar_hash(&input, &path, &nar_hash)?;
     Ok(Value::Attrs(Rc::new(AttrSet::from_unsorted(vec![
         attr("narHash", Value::str(nar_hash.to_sri())),
-        attr("outPath", store_path_value(&path)),
+        attr("outPath", store_path_value(ev, &path)),
     ]))))
 }
 
@@ -530,7 +575,7 @@ fn fetch_tree_path(ev: &mut Evaluator, input: Input) -> EvalResult<Value> {
     check_nar_hash(&input, &stored, &nar_hash)?;
     let mut attrs = vec![
         attr("narHash", Value::str(nar_hash.to_sri())),
-        attr("outPath", store_path_value(&stored)),
+        attr("outPath", store_path_value(ev, &stored)),
     ];
     if let Some(t) = tree.last_modified {
         push_last_modified(&mut attrs, t);

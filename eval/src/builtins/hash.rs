@@ -80,6 +80,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         let algo = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "hashFile"))?;
         let algo = algo.to_str_lossy().into_owned();
         let path = ev.coerce_to_path(&args[1], Pos::NONE, &arg_ctx(1, "hashFile"))?;
+        ev.check_source_path(&path, Pos::NONE)?;
         let bytes = ev
             .io
             .read_file(&path)

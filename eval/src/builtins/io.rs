@@ -71,6 +71,7 @@ impl Evaluator {
         pos: Pos,
     ) -> EvalResult<Value> {
         let mut path = crate::eval::canonicalise(path);
+        self.check_source_path(&path, pos)?;
         if self.io.file_type(&path).ok() == Some(FileType::Directory)
             || (self.io.path_exists(&path) && self.io.read_dir(&path).is_ok())
         {
@@ -141,18 +142,29 @@ fn path_arg(ev: &mut Evaluator, args: &[Value], name: &str, _pos: Pos) -> EvalRe
     } else {
         "while realising the context of a path".to_owned()
     };
-    ev.coerce_to_path(&args[0], Pos::NONE, &ctx)
+    let path = ev.coerce_to_path(&args[0], Pos::NONE, &ctx)?;
+    if name != "toPath" && name != "pathExists" {
+        ev.check_source_path(&path, _pos)?;
+    }
+    Ok(path)
 }
 
 pub(crate) static PRIMOPS: &[PrimOp] = &[
     op("getEnv", 1, |ev, args, _pos| {
         let name = ev.force_string_no_ctx(&args[0], Pos::NONE, &arg_ctx(0, "getEnv"))?;
+        if ev.settings.pure_eval {
+            return Ok(Value::str(""));
+        }
         Ok(Value::str(
             ev.io.env_var(&name.to_str_lossy()).unwrap_or_default(),
         ))
     }),
     op("pathExists", 1, |ev, args, pos| {
         let p = path_arg(ev, args, "pathExists", pos)?;
+        // A path pure evaluation may not read does not exist for it.
+        if ev.check_source_path(&p, pos).is_err() {
+            return Ok(Value::Bool(false));
+        }
         // A trailing `/` or `/.` on a string requires a directory.
         let raw = ev.force(&args[0])?;
         let must_be_dir = matches!(&raw, Value::String(s)
@@ -268,9 +280,15 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         }
         Err(EvalError::new(
             crate::error::ErrorKind::Thrown,
-            format!(
-                "file '{wanted}' was not found in the Nix search path (add it using $NIX_PATH or -I)"
-            ),
+            if ev.settings.pure_eval {
+                format!(
+                    "cannot look up '<{wanted}>' in pure evaluation mode (use '--impure' to override)"
+                )
+            } else {
+                format!(
+                    "file '{wanted}' was not found in the Nix search path (add it using $NIX_PATH or -I)"
+                )
+            },
             pos,
         ))
     }),

@@ -55,7 +55,10 @@ impl PrimOp {
         match self.func {
             // Errors raised by builtins themselves carry no position in
             // C++ Nix; the call site shows in the "while calling" frame.
-            Some(f) => f(ev, args, Pos::NONE),
+            Some(f) => {
+                ev.primop_call_pos = pos;
+                f(ev, args, Pos::NONE)
+            }
             None => Err(EvalError::eval(
                 format!("not implemented: builtins.{}", self.name),
                 pos,
@@ -141,6 +144,8 @@ pub(crate) fn install(ev: &mut Evaluator) {
     for &name in BUILTIN_NAMES {
         let value = match name {
             "builtins" => continue,
+            // Impure values do not exist in pure evaluation.
+            "currentSystem" | "currentTime" if ev.settings.pure_eval => continue,
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
             "null" => Value::Null,

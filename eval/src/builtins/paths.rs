@@ -35,6 +35,10 @@ fn add_path_inner(
     recursive: bool,
     expected: Option<String>,
 ) -> EvalResult<Value> {
+    // With a hash, pure evaluation may add any path: the result is fixed.
+    if !(ev.settings.pure_eval && expected.is_some()) {
+        ev.check_source_path(path, Pos::NONE)?;
+    }
     let io = ev.io.clone();
     if !io.path_exists(path) {
         return Err(EvalError::eval(

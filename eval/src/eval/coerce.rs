@@ -150,6 +150,7 @@ impl Evaluator {
         if let Some(done) = self.store_paths.get(&path) {
             return Ok(done.clone());
         }
+        self.check_source_path(&path, Pos::NONE)?;
         let stored = crate::store::import_source(self.io.as_ref(), &path).map_err(|e| {
             // C++ Nix reports both without a position.
             if e.kind() == std::io::ErrorKind::InvalidInput {

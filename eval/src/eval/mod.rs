@@ -49,6 +49,11 @@ pub struct Settings {
     pub experimental_features: Vec<String>,
     /// Parse-time literal lints.
     pub lints: crate::lint::Lints,
+    /// Pure evaluation (`--pure-eval`), with C++ Nix 2.8's rules: no
+    /// search path, no `currentTime`/`currentSystem`, `getEnv` always
+    /// `""`, no file access outside what fetchers produced, fetchers only
+    /// with a hash or a locked revision, no `storePath`.
+    pub pure_eval: bool,
 }
 
 impl Default for Settings {
@@ -61,6 +66,7 @@ impl Default for Settings {
             home: None,
             experimental_features: Vec::new(),
             lints: crate::lint::Lints::default(),
+            pure_eval: false,
         }
     }
 }
@@ -95,6 +101,12 @@ pub struct Evaluator {
     pub(crate) store_paths: FxHashMap<String, crate::value::NixString>,
     /// Derivations and texts this evaluation put into the store.
     pub(crate) known_paths: crate::store::KnownPaths,
+    /// In pure evaluation, the paths files may be read from (what
+    /// fetchers produced).
+    pub(crate) allowed_paths: Vec<String>,
+    /// Where the builtin running now was called, for the few messages
+    /// that name it in their text (builtins get no position otherwise).
+    pub(crate) primop_call_pos: Pos,
     /// The attached debug observer; every hook site tests this once.
     pub(crate) observer: Option<Box<dyn crate::observer::Observer>>,
     /// Open observed nodes, calls and thunk forcings.
@@ -111,7 +123,11 @@ pub struct Evaluator {
 
 impl Evaluator {
     /// A fresh evaluation that does IO through `io`.
-    pub fn new(io: Box<dyn EvalIO>, settings: Settings) -> Evaluator {
+    pub fn new(io: Box<dyn EvalIO>, mut settings: Settings) -> Evaluator {
+        // C++ Nix does not even read the search path in pure mode.
+        if settings.pure_eval {
+            settings.search_path.clear();
+        }
         let mut ev = Evaluator {
             sources: Sources::default(),
             settings,
@@ -128,6 +144,8 @@ impl Evaluator {
             regex_cache: FxHashMap::default(),
             store_paths: FxHashMap::default(),
             known_paths: crate::store::KnownPaths::default(),
+            allowed_paths: Vec::new(),
+            primop_call_pos: Pos::NONE,
             observer: None,
             obs_depth: 0,
             obs_last_error: (0, Pos::NONE, 0),
@@ -577,6 +595,33 @@ impl Drop for Evaluator {
 /// Lexical canonicalisation of an absolute path (`.`, `..`, `//`).
 pub(crate) fn canonicalise(path: &str) -> String {
     ops::canonicalise_path(path)
+}
+
+impl Evaluator {
+    /// C++ Nix's `checkSourcePath`: in pure evaluation, reading `path`
+    /// is allowed only inside what a fetcher produced (and the built-in
+    /// `<nix/…>` files).
+    pub fn check_source_path(&self, path: &str, pos: Pos) -> EvalResult<()> {
+        if !self.settings.pure_eval || path.starts_with("/__corepkgs__") {
+            return Ok(());
+        }
+        let path = canonicalise(path);
+        let inside = |dir: &String| {
+            path == *dir
+                || path
+                    .strip_prefix(dir.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        if self.allowed_paths.iter().any(inside) {
+            return Ok(());
+        }
+        Err(EvalError::eval(
+            format!(
+                "access to absolute path '{path}' is forbidden in pure eval mode (use '--impure' to override)"
+            ),
+            pos,
+        ))
+    }
 }
 
 #[cfg(test)]
