@@ -25,9 +25,9 @@ fn error_message(stderr: &str) -> String {
         .to_owned()
 }
 
-#[test]
-fn fetchers_match_cpp_nix() {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fetchers");
+/// Makes the fixtures in a fresh directory: (the directory, the fixtures'
+/// path in it).
+fn fixtures(here: &Path) -> (tempfile::TempDir, String) {
     let work = tempfile::tempdir().unwrap();
     let fx = work.path().join("fx");
     let made = Command::new("bash")
@@ -37,10 +37,71 @@ fn fetchers_match_cpp_nix() {
         .expect("bash runs");
     assert!(
         made.status.success(),
-        "make-fixtures.sh failed (needs git, tar, gzip, xz, bzip2):\n{}",
+        "make-fixtures.sh failed (needs git, tar, gzip, xz, bzip2, python3):\n{}",
         String::from_utf8_lossy(&made.stderr)
     );
     let fx = fx.display().to_string();
+    (work, fx)
+}
+
+/// `tvix eval --strict -E expr`: success and stdout, or the error message.
+fn tvix_eval(expr: &str, work: &Path) -> Result<String, String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_tvix"))
+        .args(["eval", "--strict", "-E", expr])
+        .env("NIX_PATH", "")
+        .env("XDG_CACHE_HOME", work.join("cache"))
+        .output()
+        .unwrap();
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim_end().to_owned())
+    } else {
+        Err(error_message(&String::from_utf8_lossy(&out.stderr)))
+    }
+}
+
+/// The golden result of case `name`.
+fn golden(expected: &str, name: &str) -> String {
+    expected
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} | ok | ")))
+        .unwrap_or_else(|| panic!("no successful golden for {name}"))
+        .to_owned()
+}
+
+#[test]
+fn zip_archives_unpack_to_the_tree_of_the_same_tarball() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fetchers");
+    let (work, fx) = fixtures(&here);
+    let expected = std::fs::read_to_string(here.join("expected.txt")).unwrap();
+    // Same store path: the same NAR, modes and links included.
+    let zip = tvix_eval(
+        &format!("builtins.fetchTarball \"file://{fx}/pkg.zip\""),
+        work.path(),
+    );
+    assert_eq!(zip, Ok(golden(&expected, "tarball-zpkg")));
+    let read = tvix_eval(
+        &format!(
+            "let t = builtins.fetchTarball \"file://{fx}/pkg.zip\"; in [ (builtins.readDir t) (builtins.readFile \"${{t}}/link\") (builtins.readDir \"${{t}}/dirlink\") ]"
+        ),
+        work.path(),
+    );
+    assert_eq!(read, Ok(golden(&expected, "tarball-zpkg-read")));
+    let two = tvix_eval(
+        &format!("builtins.fetchTarball \"file://{fx}/two.zip\""),
+        work.path(),
+    );
+    assert_eq!(
+        two,
+        Err(format!(
+            "tarball 'file://{fx}/two.zip' contains an unexpected number of top-level files"
+        ))
+    );
+}
+
+#[test]
+fn fetchers_match_cpp_nix() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fetchers");
+    let (work, fx) = fixtures(&here);
     let expected = std::fs::read_to_string(here.join("expected.txt")).unwrap();
     let cases = std::fs::read_to_string(here.join("cases.txt")).unwrap();
     let mut failures = Vec::new();

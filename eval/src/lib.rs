@@ -28,6 +28,7 @@ pub mod print;
 pub mod search_path;
 pub mod source_bytes;
 pub mod store;
+mod store_overlay;
 pub mod value;
 
 #[cfg(test)]

@@ -45,6 +45,40 @@ tarit pkg | gzip -n > pkg.tgz
 tarit single | gzip -n > single.tar.gz
 printf 'not a tarball\n' > garbage.tar.gz
 
+# Zip archives (libarchive unpacks them for C++ Nix): modes and symbolic
+# links kept in the Unix attributes, a fixed date, sorted entries.
+zipit() {
+  python3 - "$@" <<'PY'
+import os, stat, sys, zipfile
+out, root, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    def add(rel):
+        full = os.path.join(root, rel)
+        st = os.lstat(full)
+        info = zipfile.ZipInfo(rel + ("/" if stat.S_ISDIR(st.st_mode) else ""), (2020, 1, 2, 3, 4, 4))
+        info.external_attr = (st.st_mode & 0xFFFF) << 16
+        info.create_system = 3
+        if stat.S_ISLNK(st.st_mode):
+            z.writestr(info, os.readlink(full))
+        elif stat.S_ISDIR(st.st_mode):
+            z.writestr(info, b"")
+            for child in sorted(os.listdir(full)):
+                add(os.path.join(rel, child))
+        else:
+            with open(full, "rb") as f:
+                z.writestr(info, f.read())
+    for name in names:
+        add(name)
+PY
+}
+# Without the non-ASCII name, which libarchive refuses outside a UTF-8
+# locale.
+cp -a src/pkg src/zpkg && rm -rf src/zpkg/émoji
+find src/zpkg -exec touch -h -d "$stamp" {} +
+zipit pkg.zip src zpkg
+tarit zpkg | gzip -n > zpkg.tar.gz
+zipit two.zip src/two x y
+
 git init -q -b main repo
 (
   cd repo

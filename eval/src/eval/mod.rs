@@ -131,7 +131,7 @@ impl Evaluator {
         let mut ev = Evaluator {
             sources: Sources::default(),
             settings,
-            io: Rc::from(io),
+            io: Rc::new(crate::store_overlay::StoreOverlay::new(Rc::from(io))),
             globals: Globals::default(),
             base_env: Rc::new(Env::new(crate::value::Slots::new(), None)),
             builtins: Value::Null,
