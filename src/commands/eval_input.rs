@@ -185,18 +185,27 @@ impl EvalInputArgs {
     /// `HOME`) ask for.
     pub fn settings(&self, cwd: &Path) -> anyhow::Result<Settings> {
         let search_path = tvix_eval::search_path::from_env(self.include.iter().map(String::as_str));
+        let config = NixConfig::from_env();
+        let mut experimental_features = config.experimental_features;
+        experimental_features.extend(self.extra_experimental_features.iter().cloned());
+        // A flag wins over NIX_CONFIG.
+        let pure_eval = if self.pure_eval || self.impure {
+            self.pure_eval
+        } else {
+            config.pure_eval.unwrap_or(false)
+        };
         Ok(Settings {
             search_path,
             cwd: Some(cwd.to_owned()),
             max_call_depth: self.max_call_depth,
             home: std::env::var("HOME").ok(),
-            experimental_features: self.extra_experimental_features.clone(),
+            experimental_features,
             lints: tvix_eval::lint::Lints {
                 short_path_literals: lint_level(&self.lint_short_path_literals)?,
                 absolute_path_literals: lint_level(&self.lint_absolute_path_literals)?,
                 url_literals: lint_level(&self.lint_url_literals)?,
             },
-            pure_eval: self.pure_eval,
+            pure_eval,
             ..Settings::default()
         })
     }
@@ -306,5 +315,64 @@ fn lint_level(arg: &Option<String>) -> anyhow::Result<tvix_eval::lint::LintLevel
         Some(s) => tvix_eval::lint::LintLevel::parse(s).ok_or_else(|| {
             anyhow::anyhow!("invalid lint level '{s}' (expected ignore, warn or fatal)")
         }),
+    }
+}
+
+/// The settings of `NIX_CONFIG` (nix.conf syntax: `name = value` lines,
+/// `#` comments) that evaluation honours: `experimental-features` and
+/// `extra-experimental-features`, and `pure-eval`. Others are ignored, as
+/// C++ Nix ignores settings it does not know (with a warning there).
+#[derive(Debug, Default, PartialEq)]
+struct NixConfig {
+    experimental_features: Vec<String>,
+    pure_eval: Option<bool>,
+}
+
+impl NixConfig {
+    fn from_env() -> NixConfig {
+        std::env::var("NIX_CONFIG")
+            .map(|text| NixConfig::parse(&text))
+            .unwrap_or_default()
+    }
+
+    fn parse(text: &str) -> NixConfig {
+        let mut config = NixConfig::default();
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("");
+            let Some((name, value)) = line.split_once('=') else {
+                continue;
+            };
+            let words = value.split_whitespace().map(str::to_owned);
+            match name.trim() {
+                "experimental-features" => config.experimental_features = words.collect(),
+                "extra-experimental-features" => config.experimental_features.extend(words),
+                "pure-eval" => config.pure_eval = Some(value.trim() == "true"),
+                _ => {}
+            }
+        }
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NixConfig;
+
+    #[test]
+    fn nix_config_features_and_pure_eval() {
+        let config = NixConfig::parse(
+            "show-trace = true\nexperimental-features = nix-command flakes # both\nextra-experimental-features = parse-toml-timestamps\npure-eval = false\n",
+        );
+        assert_eq!(
+            config,
+            NixConfig {
+                experimental_features: vec![
+                    "nix-command".into(),
+                    "flakes".into(),
+                    "parse-toml-timestamps".into()
+                ],
+                pure_eval: Some(false),
+            }
+        );
     }
 }

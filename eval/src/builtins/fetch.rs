@@ -77,7 +77,9 @@ fn fetch_url(
     let mut url = None;
     let mut expected = None;
     let mut name = None;
-    match ev.force(arg)? {
+    let forced = ev.force(arg)?;
+    let args_are_attrs = matches!(forced, Value::Attrs(_));
+    match forced {
         Value::Attrs(attrs) => {
             for attr in attrs.iter() {
                 let text = |ev: &mut Evaluator| -> EvalResult<String> {
@@ -116,13 +118,8 @@ fn fetch_url(
     let Some(url) = url else {
         return Err(EvalError::eval("'url' argument required", pos));
     };
-    if ev.settings.pure_eval && expected.is_none() {
-        return Err(EvalError::eval(
-            format!("in pure evaluation mode, '{who}' requires a 'sha256' argument"),
-            Pos::NONE,
-        ));
-    }
     let url = resolve_uri(&url);
+    let name_given = name.is_some();
     let name = name.unwrap_or_else(|| {
         if unpack {
             "source".into()
@@ -130,6 +127,36 @@ fn fetch_url(
             base_name(&url).into()
         }
     });
+    // Before downloading anything, as current C++ Nix does.
+    if let Err(e) = tvix_store::store_path::check_name(&name) {
+        let resolution = if name_given {
+            format!(
+                "Please change the value for the 'name' attribute passed to '{who}', so that it can create a valid store path."
+            )
+        } else if args_are_attrs {
+            format!(
+                "Please add a valid 'name' attribute to the argument for '{who}', so that it can create a valid store path."
+            )
+        } else {
+            // Two spaces, as C++ Nix prints it.
+            format!(
+                "Please pass an attribute set with 'url' and 'name' attributes to '{who}',  so that it can create a valid store path."
+            )
+        };
+        return Err(EvalError::eval(
+            format!(
+                "invalid store path name when fetching URL '{url}': {}. {resolution}",
+                e.0
+            ),
+            Pos::NONE,
+        ));
+    }
+    if ev.settings.pure_eval && expected.is_none() {
+        return Err(EvalError::eval(
+            format!("in pure evaluation mode, '{who}' requires a 'sha256' argument"),
+            Pos::NONE,
+        ));
+    }
     let io = ev.io.clone();
     let failed = |e: std::io::Error| EvalError::eval(e.to_string(), Pos::NONE);
     let path = if unpack {
@@ -373,6 +400,12 @@ fn input_attrs(
                         })
                     }
                     Value::Bool(b) => InputValue::Bool(b),
+                    Value::Int(i) if i < 0 => {
+                        return Err(EvalError::eval(
+                            format!("negative value given for 'fetchTree' argument '{name}': {i}"),
+                            Pos::NONE,
+                        ));
+                    }
                     Value::Int(i) => InputValue::Int(i as u64),
                     other => {
                         return Err(EvalError::eval(
