@@ -428,6 +428,9 @@ fn input_attrs(
                     input.set("type", InputValue::Str(ty.to_owned()));
                     input.set("url", InputValue::Str(fix_uri(&url, true)));
                 }
+                // `file:./x` is a relative `file:` URL, refused as current
+                // C++ Nix refuses it (2.8 made it `file://file:./x`).
+                None if url.starts_with("file:") => input = input_from_url(&url)?,
                 None => input = input_from_url(&fix_uri(&url, false))?,
             }
         }
@@ -475,6 +478,22 @@ fn input_from_url(url: &str) -> EvalResult<Input> {
     ]
     .iter()
     .any(|ext| base.ends_with(ext));
+    // `file:` without `//`: a path, which must be absolute.
+    if let Some(path) = base.strip_prefix("file:")
+        && !path.starts_with('/')
+    {
+        let kind = if tarball { "tarball" } else { "file" };
+        return Err(EvalError::eval(
+            format!(
+                "{kind} '{url}' must use an absolute path. The 'file' scheme does not support relative paths."
+            ),
+            Pos::NONE,
+        ))
+        .map_err(crate::eval::frame_with(
+            || format!("while fetching the input '{url}'"),
+            Pos::NONE,
+        ));
+    }
     let scheme_ok = ["file://", "http://", "https://"]
         .iter()
         .any(|s| base.starts_with(s));
