@@ -61,13 +61,20 @@ fn value_to_json_nested(
             out.push_bytes(b"]");
         }
         Value::Attrs(a) => {
-            if a.get("__toString").is_some() {
-                let s = ev.coerce_to_string(&v, pos, CoerceMode::Interpolate)?;
-                out.context.extend(s.context().iter().cloned());
-                return push_json_string(out, &s);
+            if let Some(f) = a.get("__toString") {
+                let (f, fpos) = (f.value.clone(), f.pos);
+                let r = ev
+                    .call(f, v.clone(), fpos)
+                    .map_err(frame("while calling the `__toString` attribute", fpos))?;
+                return to_string_result_json(ev, &r, fpos, out).map_err(frame(
+                    "while using the result of the `__toString` attribute",
+                    fpos,
+                ));
             }
             if let Some(o) = a.get("outPath") {
-                return value_to_json(ev, &o.value.clone(), pos, out);
+                let (o, opos) = (o.value.clone(), o.pos);
+                return value_to_json(ev, &o, pos, out)
+                    .map_err(frame("while using the `outPath` attribute", opos));
             }
             out.push_bytes(b"{");
             for (i, attr) in a.iter().enumerate() {
@@ -91,6 +98,40 @@ fn value_to_json_nested(
         }
     }
     Ok(())
+}
+
+/// The JSON of what a `__toString` (at `fpos`) returned: it must be a
+/// string (or a path, or a set that is itself one), as current C++ Nix
+/// checks.
+fn to_string_result_json(
+    ev: &mut Evaluator,
+    r: &Value,
+    fpos: Pos,
+    out: &mut StringBuilder,
+) -> EvalResult<()> {
+    let r = ev.force(r)?;
+    match &r {
+        Value::String(_) | Value::Path(_) => value_to_json(ev, &r, fpos, out),
+        Value::Attrs(a) if a.get("__toString").is_some() || a.get("outPath").is_some() => {
+            value_to_json(ev, &r, fpos, out)
+        }
+        Value::Attrs(_) => Err(EvalError::eval(
+            format!(
+                "`__toString` must return a string, but got {}: {}",
+                r.show_type(),
+                ev.show(&r)
+            ),
+            fpos,
+        )),
+        other => Err(EvalError::eval(
+            format!(
+                "`__toString` should return a string, but got {}: {}",
+                other.show_type(),
+                ev.show(other)
+            ),
+            fpos,
+        )),
+    }
 }
 
 fn push_json_string(out: &mut StringBuilder, s: &NixString) -> EvalResult<()> {
