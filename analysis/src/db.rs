@@ -139,7 +139,10 @@ pub fn resolved_imports(db: &dyn Db, file: SourceFile) -> Arc<Vec<Option<SourceF
 #[salsa::tracked]
 pub fn diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnostic>> {
     let settings = SettingsInput::get(db).settings(db);
-    let mut all = crate::check_parsed(file.text(db), parse(db, file));
+    let parsed = parse(db, file);
+    let mut all = crate::check_resolved(file.text(db), parsed, || {
+        crate::lints::lint_resolved(parsed, name_resolution(db, file))
+    });
     all.retain(|d| !settings.disabled_lints.iter().any(|c| c == d.code.as_str()));
     Arc::new(all)
 }

@@ -49,6 +49,21 @@ pub fn check_file(text: &str) -> Vec<Diagnostic> {
 
 /// Every diagnostic for a text already parsed, sorted by position.
 pub(crate) fn check_parsed(text: &str, parse: &tvix_syntax::Parse) -> Vec<Diagnostic> {
+    check_resolved(text, parse, || lints::lint(parse))
+}
+
+/// Texts at least this long have their exact syntax check run on a thread
+/// of its own, beside the lints (the two take similar time).
+const PARALLEL_CHECK_BYTES: usize = 64 * 1024;
+
+/// [`check_parsed`] with the lints computed by `lint`: the exact syntax
+/// check (when the tolerant parse found no error) runs concurrently with
+/// it on large texts.
+pub(crate) fn check_resolved(
+    text: &str,
+    parse: &tvix_syntax::Parse,
+    lint: impl FnOnce() -> Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = parse
         .errors()
         .iter()
@@ -57,10 +72,22 @@ pub(crate) fn check_parsed(text: &str, parse: &tvix_syntax::Parse) -> Vec<Diagno
         .filter(|err| !err.message.starts_with(DUPLICATE_FORMAL_PREFIX))
         .map(|err| Diagnostic::new(DiagnosticCode::SyntaxError, err.range, err.message.clone()))
         .collect();
-    if diagnostics.is_empty() {
+    if !diagnostics.is_empty() {
+        diagnostics.extend(lint());
+    } else if text.len() >= PARALLEL_CHECK_BYTES {
+        let (exact, lints) = std::thread::scope(|scope| {
+            let exact = scope.spawn(|| exact_syntax_error(text));
+            let lints = lint();
+            // The check never panics on any input (fuzzed); should it, the
+            // lints are still reported.
+            (exact.join().ok().flatten(), lints)
+        });
+        diagnostics.extend(exact);
+        diagnostics.extend(lints);
+    } else {
         diagnostics.extend(exact_syntax_error(text));
+        diagnostics.extend(lint());
     }
-    diagnostics.extend(lints::lint(parse));
     diagnostics.sort_by_key(|d| (d.range.start(), d.range.end(), d.code));
     diagnostics
 }

@@ -570,7 +570,9 @@ pub fn diagnostics(analysis: &Analysis, file: FileId) -> Cancellable<Vec<lsp::Di
             code: Some(lsp::NumberOrString::String(d.code.as_str().to_owned())),
             source: Some("tvix".to_owned()),
             message: d.message.clone(),
-            related_information: uri.as_ref().map(|uri| {
+            // Left out when empty: on a file with thousands of warnings the
+            // empty lists are a noticeable part of the message.
+            related_information: uri.as_ref().filter(|_| !d.labels.is_empty()).map(|uri| {
                 d.labels
                     .iter()
                     .map(|l| lsp::DiagnosticRelatedInformation {

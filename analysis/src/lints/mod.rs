@@ -16,11 +16,19 @@ use crate::{Diagnostic, scopes};
 
 /// Runs every lint on a parsed file; the order is unspecified.
 pub(crate) fn lint(parse: &tvix_syntax::Parse) -> Vec<Diagnostic> {
+    lint_resolved(parse, &scopes::resolve(parse))
+}
+
+/// [`lint`] with the file's name resolution already made (the language
+/// server shares it with the other features).
+pub(crate) fn lint_resolved(
+    parse: &tvix_syntax::Parse,
+    resolution: &scopes::NameResolution,
+) -> Vec<Diagnostic> {
     let root = parse.syntax();
-    let resolution = scopes::resolve(parse);
     let mut diagnostics = Vec::new();
-    undefined::check(&resolution, &mut diagnostics);
-    unused::check(&resolution, &mut diagnostics);
+    undefined::check(resolution, &mut diagnostics);
+    unused::check(resolution, &mut diagnostics);
     duplicates::check(&root, &mut diagnostics);
     deprecated::check(parse, &mut diagnostics);
     diagnostics
