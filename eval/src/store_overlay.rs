@@ -6,9 +6,10 @@
 //! directory the paths name).
 //!
 //! [`StoreOverlay`] wraps the embedder's [`EvalIO`]: every object handed
-//! to `add_to_store` is also kept here (its NAR, parsed on first read) and
-//! reads of paths inside it are answered from it; everything else goes to
-//! the wrapped IO, so a real `/nix/store` still serves what it has.
+//! to `add_to_store` but `.drv` files is also kept here (its NAR, parsed on
+//! first read) and reads of paths inside it are answered from it;
+//! everything else goes to the wrapped IO, so a real `/nix/store` still
+//! serves what it has.
 
 use std::cell::RefCell;
 use std::io;
@@ -188,16 +189,24 @@ impl EvalIO for StoreOverlay {
 
     fn add_to_store(&self, object: StoreObject) -> io::Result<()> {
         let nar = match &object {
-            StoreObject::Text { contents, .. } => NarNode::Regular {
-                executable: false,
-                contents: contents.clone(),
-            }
-            .to_nar(),
-            StoreObject::Source { nar, .. } => nar.clone(),
+            // `.drv` files are not kept: an evaluation makes thousands and
+            // almost never reads one back, and keeping them all would cost
+            // more memory than the rest of a derivation-heavy evaluation.
+            StoreObject::Text { name, .. } if name.ends_with(".drv") => None,
+            StoreObject::Text { contents, .. } => Some(
+                NarNode::Regular {
+                    executable: false,
+                    contents: contents.clone(),
+                }
+                .to_nar(),
+            ),
+            StoreObject::Source { nar, .. } => Some(nar.clone()),
         };
-        self.objects
-            .borrow_mut()
-            .insert(object.path().to_owned(), Kept { nar, tree: None });
+        if let Some(nar) = nar {
+            self.objects
+                .borrow_mut()
+                .insert(object.path().to_owned(), Kept { nar, tree: None });
+        }
         self.inner.add_to_store(object)
     }
 
