@@ -86,7 +86,9 @@ impl Evaluator {
                     let r = self
                         .call(f, v.clone(), fpos)
                         .map_err(frame("while calling the `__toString` attribute", fpos))?;
-                    return self.coerce_into(&r, fpos, mode, out, ctx).map_err(frame(
+                    // The outer position, as C++ Nix's peeling keeps it for
+                    // the context frame of the final coercion.
+                    return self.coerce_into(&r, pos, mode, out, ctx).map_err(frame(
                         "while using the result of the `__toString` attribute",
                         fpos,
                     ));
@@ -97,7 +99,7 @@ impl Evaluator {
                         .force(&o)
                         .map_err(frame("while evaluating the `outPath` attribute", opos))?;
                     return self
-                        .coerce_into(&forced, opos, mode, out, ctx)
+                        .coerce_into(&forced, pos, mode, out, ctx)
                         .map_err(frame("while using the `outPath` attribute", opos));
                 }
                 return Err(with_ctx(self.cannot_coerce(&v, pos)));
