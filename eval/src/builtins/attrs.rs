@@ -101,7 +101,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 return Err(EvalError::eval("attribute 'name' missing", pos))
                     .map_err(frame("in a {name=...; value=...;} pair", Pos::NONE));
             };
-            let name = ev.force_string_no_ctx(&name.value.clone(), Pos::NONE,
+            let name = ev.force_string_no_ctx(&name.value.clone(), name.pos,
                 "while evaluating the `name` attribute of an element of the list passed to builtins.listToAttrs",
             )?;
             let Some(value) = pair.get("value") else {
@@ -174,7 +174,9 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(Value::Attrs(Rc::new(AttrSet::from_sorted(out))))
     }),
     op("zipAttrsWith", 2, |ev, args, _| {
-        fn_arg(ev, args, 0, "zipAttrsWith")?;
+        // The applications are traced at the function, as C++ Nix's
+        // `determinePos` places an application thunk.
+        let at = super::lists::lambda_pos(&fn_arg(ev, args, 0, "zipAttrsWith")?);
         let list = list_arg(ev, args, 1, "zipAttrsWith")?;
         let mut acc: Vec<(Symbol, Vec<Value>)> = Vec::new();
         for item in list.iter() {
@@ -201,7 +203,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 ));
                 Attr {
                     name,
-                    value: Value::Thunk(Thunk::apply(partial, Value::list(values), Pos::NONE)),
+                    value: Value::Thunk(Thunk::apply(partial, Value::list(values), at)),
                     pos: Pos::NONE,
                 }
             })

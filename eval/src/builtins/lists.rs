@@ -16,6 +16,14 @@ fn int_arg(ev: &mut Evaluator, args: &[Value], i: usize, name: &str) -> EvalResu
     ev.force_int(&args[i], Pos::NONE, &arg_ctx(i, name))
 }
 
+/// Where a function is defined, when it is a lambda.
+pub(crate) fn lambda_pos(f: &Value) -> Pos {
+    match f {
+        Value::Lambda(c) => c.lambda.pos,
+        _ => Pos::NONE,
+    }
+}
+
 pub(crate) fn fn_arg(
     ev: &mut Evaluator,
     args: &[Value],
@@ -170,9 +178,11 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         let mut out = Vec::new();
         for item in l.iter() {
             let r = ev.call(f.clone(), item.clone(), Pos::NONE)?;
+            // Traced at the function, as C++ Nix's `determinePos` does for
+            // a returned value without a position of its own.
             let inner = ev.force_list(
                 &r,
-                Pos::NONE,
+                lambda_pos(&f),
                 "while evaluating the return value of the function passed to builtins.concatMap",
             )?;
             out.extend(inner.iter().cloned());
