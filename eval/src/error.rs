@@ -355,7 +355,7 @@ fn push_block(out: &mut String, title: &str, pos: Pos, at_indent: usize, sources
             col
         ),
     );
-    let visible = src.text.split('\0').next().unwrap_or("");
+    let visible = src.text.as_str();
     let all = split_lines(visible);
     let get = |n: usize| n.checked_sub(1).and_then(|i| all.get(i)).copied();
     if line > 1

@@ -7,10 +7,10 @@ use rnix::TextSize;
 
 /// Line and column (both 1-based, column in bytes) of `offset`, with line
 /// breaks counted the way C++ Nix counts them: `\n`, `\r\n` and a lone
-/// `\r` each end a line. Like C++ Nix, only the text before the first NUL
-/// byte is considered.
+/// `\r` each end a line. NUL bytes are ordinary characters (current C++
+/// Nix shows them in its snippets).
 pub fn line_col(src: &str, offset: TextSize) -> (usize, usize) {
-    let text = visible_source(src);
+    let text = src;
     let offset = usize::from(offset);
     let mut line = 1;
     let mut line_start = 0;
@@ -42,7 +42,7 @@ pub fn render_error(
     if let Some(offset) = offset {
         let (line, col) = line_col(src, offset);
         body.push_str(&format!("at {source_name}:{line}:{col}:"));
-        let all: Vec<&str> = lines(visible_source(src)).map(|(_, l)| l).collect();
+        let all: Vec<&str> = lines(src).map(|(_, l)| l).collect();
         let get = |n: usize| n.checked_sub(1).and_then(|i| all.get(i)).copied();
         if line > 1
             && let Some(prev) = get(line - 1)
@@ -79,11 +79,6 @@ pub fn render_error(
 
 fn is_chomped(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
-}
-
-/// C++ Nix reads positions' source back as a C string.
-fn visible_source(src: &str) -> &str {
-    src.split('\0').next().unwrap_or("")
 }
 
 /// Lines with their start offsets, split like C++ Nix's `LinesIterator`: a
