@@ -338,8 +338,12 @@ fn flush_skipped(
 /// Appends `title` (indented by 7) and, for a real position, the `at`
 /// line (indented by 7 + `at_indent`) and the source excerpt.
 fn push_block(out: &mut String, title: &str, pos: Pos, at_indent: usize, sources: &Sources) {
+    // C++ Nix indents message lines without trimming them: a message
+    // that ends in a newline leaves a line of seven spaces.
     for line in title.split('\n') {
-        push_line(out, &format!("       {line}"));
+        out.push_str("       ");
+        out.push_str(line);
+        out.push('\n');
     }
     let Some(src) = (pos.is_some()).then(|| sources.get(pos.file)).flatten() else {
         return;

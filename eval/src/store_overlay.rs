@@ -112,6 +112,13 @@ impl StoreOverlay {
     }
 }
 
+/// Whether `path` names the store directory itself. C++ Nix creates it
+/// when it opens its store, so to an evaluation it always exists, even on
+/// a machine where nothing was ever put there.
+fn is_store_dir(path: &str) -> bool {
+    path.trim_end_matches('/') == tvix_store::store_dir().trim_end_matches('/')
+}
+
 fn not_found() -> io::Error {
     io::ErrorKind::NotFound.into()
 }
@@ -147,6 +154,9 @@ impl EvalIO for StoreOverlay {
     }
 
     fn file_type(&self, path: &str) -> io::Result<FileType> {
+        if is_store_dir(path) {
+            return Ok(FileType::Directory);
+        }
         match self.lookup(path, false) {
             Some(Some(node)) => Ok(type_of(&node)),
             Some(None) => Err(not_found()),
@@ -155,6 +165,9 @@ impl EvalIO for StoreOverlay {
     }
 
     fn path_exists(&self, path: &str) -> bool {
+        if is_store_dir(path) {
+            return true;
+        }
         match self.lookup(path, false) {
             Some(found) => found.is_some(),
             None => self.inner.path_exists(path),

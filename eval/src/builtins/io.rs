@@ -171,7 +171,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
             if s.as_bytes().ends_with(b"/") || s.as_bytes().ends_with(b"/."));
         let p = crate::eval::canonicalise(&p);
         let exists = if must_be_dir {
-            ev.io.read_dir(&p).is_ok()
+            matches!(ev.io.file_type(&p), Ok(FileType::Directory)) || ev.io.read_dir(&p).is_ok()
         } else {
             ev.io.path_exists(&p)
         };

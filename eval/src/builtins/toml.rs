@@ -11,6 +11,39 @@ fn toml_error(msg: impl std::fmt::Display) -> Box<EvalError> {
     EvalError::eval(format!("while parsing TOML: {msg}"), Pos::NONE)
 }
 
+/// A parse error as the message C++ Nix's TOML library (toml11) words it
+/// where the two libraries agree on the cause (an integer out of range);
+/// the `toml` crate's own message otherwise.
+fn parse_error_text(text: &str, e: &toml::de::Error) -> String {
+    if matches!(
+        e.message(),
+        "number too large to fit in target type" | "number too small to fit in target type"
+    ) && let Some(span) = e.span()
+    {
+        let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[span.start..]
+            .find('\n')
+            .map_or(text.len(), |i| span.start + i);
+        let line_no = text[..span.start].matches('\n').count() + 1;
+        // The crate's span covers only the number's start; toml11 points
+        // just past its end.
+        let number_end = text[span.start..line_end]
+            .find(|c: char| !(c.is_ascii_digit() || matches!(c, '+' | '-' | '_')))
+            .map_or(line_end, |i| span.start + i);
+        let caret = " ".repeat(number_end - line_start);
+        let pad = " ".repeat(line_no.to_string().len());
+        return format!(
+            "[error] toml::parse_dec_integer: too large integer: current max digits = 2^63\n\
+             {pad}--> fromTOML\n \
+             {pad} |\n \
+             {line_no} | {}\n \
+             {pad} | {caret}^-- must be < 2^63\n",
+            &text[line_start..line_end],
+        );
+    }
+    e.to_string()
+}
+
 fn no_nul(s: &str) -> EvalResult<()> {
     if s.contains('\0') {
         return Err(toml_error(format!(
@@ -109,7 +142,9 @@ fn table(t: toml::Table, timestamps: bool) -> EvalResult<Value> {
 pub(crate) static PRIMOPS: &[PrimOp] = &[op("fromTOML", 1, |ev, args, _| {
     let s = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "fromTOML"))?;
     let text = String::from_utf8_lossy(s.as_bytes());
-    let parsed: toml::Table = text.parse().map_err(toml_error)?;
+    let parsed: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| toml_error(parse_error_text(&text, &e)))?;
     let timestamps = ev
         .settings
         .experimental_features
