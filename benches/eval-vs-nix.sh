@@ -5,7 +5,9 @@
 # usage: benches/eval-vs-nix.sh                  (every workload, 5 runs each)
 #        BENCH_RUNS=10 benches/eval-vs-nix.sh fib lists
 #
-# 1. Builds the release binary (honours CARGO_TARGET_DIR).
+# 1. Builds the binary users get, `--profile dist` (release with fat LTO;
+#    BENCH_PROFILE=release measures the plain release build instead;
+#    honours CARGO_TARGET_DIR).
 # 2. Generates bench-data/eval-import-tree (git-ignored) for import-tree.nix
 #    with benches/eval/gen-import-tree.py if it is missing, and fetches
 #    nixpkgs' lib for the lib-* workloads with benches/fetch-nixpkgs-lib.sh
@@ -28,7 +30,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 runs=${BENCH_RUNS:-5}
 warmup=${BENCH_WARMUP:-1}
 target_dir=${CARGO_TARGET_DIR:-target}
-tvix=$target_dir/release/tvix
+profile=${BENCH_PROFILE:-dist}
+tvix=$target_dir/$profile/tvix
 nix=${NIX_INSTANTIATE:-nix-instantiate}
 
 need_pkg() { # command package
@@ -44,8 +47,8 @@ need_pkg hyperfine hyperfine
 need_pkg "$nix" nix-bin
 [[ -x /usr/bin/time ]] || need_pkg /usr/bin/time time
 
-echo "==== build: cargo build --release --bin tvix (target dir $target_dir)"
-cargo build --release --bin tvix
+echo "==== build: cargo build --profile $profile --bin tvix (target dir $target_dir)"
+cargo build --profile "$profile" --bin tvix
 
 tree=bench-data/eval-import-tree
 if [[ ! -f $tree/default.nix ]]; then

@@ -3,45 +3,16 @@
 //! Every command lives in its own module under `commands/`; the real work
 //! happens in the library crates (`tvix-syntax`, `tvix-analysis`, …).
 
+mod allocator;
 mod commands;
 mod logging;
+
+#[global_allocator]
+static GLOBAL: allocator::Allocator = allocator::Allocator;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-
-/// Evaluation allocates and frees many small objects (frames, thunks,
-/// sets); mimalloc's thread-local free lists make that markedly cheaper
-/// than glibc's malloc (see benches/README.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Tunes mimalloc for peak memory before anything is allocated: commit
-/// arena memory on demand rather than eagerly, and return freed pages to
-/// the OS after 1 ms rather than 10 ms. With the defaults peak RSS was up
-/// to 70 % above glibc's on the evaluation benchmarks (more than C++ Nix
-/// on some); with these it is about glibc's, for no measurable time. It
-/// runs as an ELF constructor because the Rust runtime allocates before
-/// `main`, and the first allocation fixes the first arena's commit mode.
-#[cfg(target_os = "linux")]
-#[used]
-#[unsafe(link_section = ".init_array")]
-static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
-
-#[cfg(target_os = "linux")]
-extern "C" fn tune_allocator() {
-    // Option numbers of the mimalloc v3 sources libmimalloc-sys builds
-    // (`mi_option_e` in its mimalloc.h); the crate's named constants
-    // follow the v2 numbering.
-    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: setting an option is a plain store into mimalloc's static
-    // option table and allocates nothing.
-    unsafe {
-        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
-        libmimalloc_sys::mi_option_set(PURGE_DELAY, 1);
-    }
-}
 
 /// A Nix toolchain centred on the editor.
 ///

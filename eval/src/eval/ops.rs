@@ -36,6 +36,10 @@ impl Evaluator {
             BinOp::Eq | BinOp::NEq => {
                 let l = self.eval(lhs, env).map_err(frame(left_ctx, lhs.pos))?;
                 let r = self.eval(rhs, env).map_err(frame(right_ctx, rhs.pos))?;
+                // `n == 0` and the like, without the general comparison.
+                if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
+                    return Ok(Value::Bool((a == b) == (op == BinOp::Eq)));
+                }
                 let eq = self.values_equal(&l, &r, true)?;
                 Ok(Value::Bool(eq == (op == BinOp::Eq)))
             }

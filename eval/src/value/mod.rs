@@ -16,7 +16,9 @@ mod thunk;
 use std::rc::Rc;
 
 pub use attrs::{Attr, AttrSet};
-pub use env::{Env, Slots, live_envs};
+#[cfg(test)]
+pub use env::live_envs;
+pub use env::{Env, Slots};
 pub use string::{Context, NixString, StringBuilder};
 pub use symbol::Symbol;
 pub use thunk::{Thunk, ThunkState};
