@@ -152,6 +152,15 @@ pub struct EvalError {
     pub hint: Option<String>,
     /// Trace frames, pushed innermost first.
     pub frames: Frames,
+    /// For "infinite recursion encountered": the thunk that was forced
+    /// while being evaluated, so that the force that started evaluating
+    /// it adds the "entering the infinite recursion" frame (as C++ Nix
+    /// does).
+    pub(crate) recursion_thunk: Option<usize>,
+    /// For "infinite recursion encountered": set until the error leaves
+    /// the expression that forced the thunk again, which gives it its
+    /// position if it can (C++ Nix's `tryFixupBlackHolePos`).
+    pub(crate) position_pending: bool,
 }
 
 /// Results of evaluation.
@@ -166,6 +175,8 @@ impl EvalError {
             pos,
             hint: None,
             frames: Frames::default(),
+            recursion_thunk: None,
+            position_pending: false,
         })
     }
 

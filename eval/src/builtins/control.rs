@@ -32,8 +32,16 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("tryEval", 1, |ev, args, _| {
         ev.try_depth += 1;
+        let mark = ev.unsettled_failures.len();
         let r = ev.force(&args[0]);
         ev.try_depth -= 1;
+        match &r {
+            Err(e) if e.kind.is_catchable() => ev.settle_memoised_errors(mark, e),
+            // Failures inside were caught further in, or are still on
+            // their way out.
+            Ok(_) => ev.unsettled_failures.truncate(mark),
+            Err(_) => {}
+        }
         match r {
             Ok(v) => Ok(make_attrs(vec![
                 ("success", Value::Bool(true)),

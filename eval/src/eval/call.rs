@@ -213,17 +213,18 @@ impl Evaluator {
         let env = self.new_complete_env(Slots::new(), &c.env);
         let mut slots = Slots::with_capacity(l.frame_size());
         let mut used = 0;
-        let mut defaulted = false;
-        for formal in &formals.entries {
+        // Formals whose default is used: filled once the rest are.
+        let mut defaulted: smallvec::SmallVec<[usize; 4]> = smallvec::SmallVec::new();
+        for (i, formal) in formals.entries.iter().enumerate() {
             match attrs.get_sym(&formal.name) {
                 Some(a) => {
                     used += 1;
                     slots.push(a.value.clone());
                 }
                 None => match &formal.default {
-                    Some(d) => {
-                        defaulted = true;
-                        slots.push(self.make_thunk(d, &env));
+                    Some(_) => {
+                        defaulted.push(i);
+                        slots.push(Value::Null);
                     }
                     None => {
                         return Err(EvalError::eval(
@@ -257,12 +258,54 @@ impl Evaluator {
         if l.arg.is_some() {
             slots.push(attrs_v.clone());
         }
+        if !defaulted.is_empty() {
+            self.fill_defaults(formals, &defaulted, &mut slots, &env);
+        }
         *env.slots.borrow_mut() = slots;
-        if defaulted {
+        if !defaulted.is_empty() {
             self.registry.env(&env);
         }
         self.eval(&l.body, &env)
             .map_err(frame_with(|| lambda_frame(c), l.pos))
+    }
+}
+
+impl Evaluator {
+    /// Fills the slots of the formals in `defaulted` (indices into
+    /// `formals.entries`) with their defaults as C++ Nix does: in
+    /// symbol-table order (`Symbol::creation_order`), a default that is
+    /// just a variable naming a slot already filled (a formal given by
+    /// the caller or defaulted before it, or the `@` argument) sharing
+    /// that slot's value, any other a thunk in the call's frame.
+    #[inline(never)]
+    fn fill_defaults(
+        &mut self,
+        formals: &crate::lower::Formals,
+        defaulted: &[usize],
+        slots: &mut Slots,
+        env: &Rc<Env>,
+    ) {
+        let mut order: smallvec::SmallVec<[usize; 4]> = defaulted.into();
+        order.sort_by_key(|&i| formals.entries[i].name.creation_order());
+        let mut pending: smallvec::SmallVec<[usize; 4]> = defaulted.into();
+        for i in order {
+            let Some(d) = &formals.entries[i].default else {
+                continue;
+            };
+            let shared = match &d.kind {
+                crate::lower::IrKind::Var { depth: 0, slot, .. }
+                    if (*slot as usize) < slots.len() && !pending.contains(&(*slot as usize)) =>
+                {
+                    Some(slots[*slot as usize].clone())
+                }
+                _ => None,
+            };
+            slots[i] = match shared {
+                Some(v) => v,
+                None => self.make_thunk(d, env),
+            };
+            pending.retain(|p| *p != i);
+        }
     }
 }
 

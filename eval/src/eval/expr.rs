@@ -97,7 +97,13 @@ impl Evaluator {
                         }
                     }
                 };
-                self.force_thunk(&thunk)
+                self.force_thunk(&thunk).map_err(|mut e| {
+                    if e.position_pending {
+                        e.position_pending = false;
+                        e.pos = ir.pos;
+                    }
+                    e
+                })
             }
             IrKind::WithVar { name, withs } => {
                 let v = self.lookup_with(name, withs, env, ir.pos)?;
@@ -503,15 +509,35 @@ impl Evaluator {
     fn bind_recursive(&mut self, ir: &AttrsIr, env: &Rc<Env>) -> EvalResult<Rc<Env>> {
         let frame = self.new_env(Slots::new(), env);
         let inherit_env = self.inherit_from_env(ir, &frame);
-        let mut values = Slots::with_capacity(ir.attrs.len());
-        for a in &ir.attrs {
-            let scope_env = match a.scope {
-                AttrScope::Own => &frame,
-                AttrScope::Outer => env,
-                AttrScope::InheritFrom => inherit_env.as_ref().unwrap_or(&frame),
-            };
-            values.push(self.make_thunk(&a.value, scope_env));
-        }
+        let scope_env = |a: &crate::lower::AttrIr| match a.scope {
+            AttrScope::Own => &frame,
+            AttrScope::Outer => env,
+            AttrScope::InheritFrom => inherit_env.as_ref().unwrap_or(&frame),
+        };
+        let values: Slots = match &ir.fill_plan {
+            None => ir
+                .attrs
+                .iter()
+                .map(|a| self.make_thunk(&a.value, scope_env(a)))
+                .collect(),
+            Some(plan) => {
+                // C++ Nix's order, sharing values (see `FillStep`). The
+                // frame's slots stay empty until all are made, so a
+                // variable of this frame becomes a thunk of its own.
+                let mut values: Slots = smallvec::smallvec![Value::Null; ir.attrs.len()];
+                for step in plan.iter() {
+                    let slot = step.slot as usize;
+                    values[slot] = match step.alias_of {
+                        Some(j) => values[j as usize].clone(),
+                        None => {
+                            let a = &ir.attrs[slot];
+                            self.make_thunk(&a.value, scope_env(a))
+                        }
+                    };
+                }
+                values
+            }
+        };
         *frame.slots.borrow_mut() = values;
         Ok(frame)
     }

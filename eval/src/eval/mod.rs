@@ -96,6 +96,9 @@ pub struct Evaluator {
     stack_limit: usize,
     /// Nesting of `tryEval` (debug hooks and `trace` want to know).
     pub(crate) try_depth: usize,
+    /// Thunks that memoised an error still on its way out (see
+    /// [`Evaluator::settle_memoised_errors`]).
+    pub(crate) unsettled_failures: Vec<std::rc::Weak<std::cell::RefCell<ThunkState>>>,
     pub(crate) regex_cache: crate::builtins::regex::Cache,
     /// Paths already "copied" to the store, with their store path strings.
     pub(crate) store_paths: FxHashMap<String, crate::value::NixString>,
@@ -141,6 +144,7 @@ impl Evaluator {
             stack_bottom: usize::MAX,
             stack_limit: usize::MAX,
             try_depth: 0,
+            unsettled_failures: Vec::new(),
             regex_cache: FxHashMap::default(),
             store_paths: FxHashMap::default(),
             known_paths: crate::store::KnownPaths::default(),
@@ -407,18 +411,17 @@ impl Evaluator {
             let mut cell = t.0.borrow_mut();
             match &*cell {
                 ThunkState::Forced(v) => return Ok(v.clone()),
-                ThunkState::Blackhole(pos) => {
-                    let pos = *pos;
+                ThunkState::Blackhole(_) => {
                     drop(cell);
-                    let mut e =
-                        EvalError::new(ErrorKind::Eval, "infinite recursion encountered", pos);
-                    e.frames.push_with(
-                        Frame {
-                            message: "entering the infinite recursion".into(),
-                            pos: Pos::NONE,
-                        },
-                        crate::error::FramePrint::Always,
+                    // Without a position: the expression forcing it gives
+                    // one, if it has one (`eval_node`'s variables).
+                    let mut e = EvalError::new(
+                        ErrorKind::Eval,
+                        "infinite recursion encountered",
+                        Pos::NONE,
                     );
+                    e.recursion_thunk = Some(Rc::as_ptr(&t.0) as usize);
+                    e.position_pending = true;
                     return Err(e);
                 }
                 ThunkState::Failed(e) => return Err(e.clone()),
@@ -461,17 +464,51 @@ impl Evaluator {
                 *t.0.borrow_mut() = ThunkState::Forced(v.clone());
                 Ok(v)
             }
-            Err(e) => {
+            Err(mut e) => {
+                e.position_pending = false;
+                if e.recursion_thunk == Some(Rc::as_ptr(&t.0) as usize) {
+                    // This force started the cycle.
+                    e.frames.push_with(
+                        Frame {
+                            message: "entering the infinite recursion".into(),
+                            pos: Pos::NONE,
+                        },
+                        crate::error::FramePrint::Always,
+                    );
+                }
                 // A debugger's interruption is no outcome of the thunk: it
                 // stays suspended, to be computed again when next forced.
                 let outcome = if crate::observer::is_stop(&e) {
                     state
                 } else {
                     drop(state);
+                    self.unsettled_failures.push(Rc::downgrade(&t.0));
                     ThunkState::Failed(e.clone())
                 };
                 *t.0.borrow_mut() = outcome;
                 Err(e)
+            }
+        }
+    }
+
+    /// Called where an error is caught (`tryEval`) with the error as it
+    /// arrived there, and `mark`, the length of `unsettled_failures` when
+    /// the catching expression started. In C++ Nix a failed thunk keeps
+    /// the very exception object that went on to be caught, and every
+    /// trace frame added on its way out is added to that object: the
+    /// memoised error ends up with all of them (forcing the thunk again
+    /// throws a copy, which later frames no longer reach). The thunks
+    /// that failed with this error since `mark` are given it as caught.
+    pub(crate) fn settle_memoised_errors(&mut self, mark: usize, caught: &EvalError) {
+        for weak in self.unsettled_failures.drain(mark..) {
+            let Some(cell) = weak.upgrade() else { continue };
+            let mut state = cell.borrow_mut();
+            if let ThunkState::Failed(memo) = &mut *state
+                && memo.kind == caught.kind
+                && memo.message == caught.message
+                && memo.pos == caught.pos
+            {
+                memo.frames = caught.frames.clone();
             }
         }
     }
@@ -508,13 +545,32 @@ impl Evaluator {
         pos: Pos,
         seen: &mut rustc_hash::FxHashSet<usize>,
     ) -> EvalResult<()> {
+        // C++ Nix forces each value here at its `determinePos`: a
+        // suspended call a builtin made without a call site, of a function
+        // the builtin forced (a `genList` or `map` element), is called
+        // from the function's position. (`mapAttrs` does not force its
+        // function: C++ Nix finds no position through it, and neither
+        // does this, its element calling a partial application.)
+        if pos.is_some()
+            && let Value::Thunk(t) = v
+            && let Ok(mut state) = t.0.try_borrow_mut()
+            && let ThunkState::Apply(Value::Lambda(_), _, call_site) = &mut *state
+            && !call_site.is_some()
+        {
+            *call_site = pos;
+        }
         let v = self.force(v).map_err(crate::error::overflow_at(pos))?;
         match &v {
             Value::Attrs(a) => {
                 if !seen.insert(Rc::as_ptr(a) as usize) {
                     return Ok(());
                 }
-                for attr in a.iter() {
+                // In C++ Nix's order of the set (see
+                // `Symbol::creation_order`): it decides which of several
+                // failing attributes is reported.
+                let mut order: smallvec::SmallVec<[&crate::value::Attr; 8]> = a.iter().collect();
+                order.sort_unstable_by_key(|attr| attr.name.creation_order());
+                for attr in order {
                     self.force_deep_inner(&attr.value, seen).map_err(|mut e| {
                         e.frames.push(Frame {
                             message: format!(

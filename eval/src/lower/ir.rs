@@ -234,6 +234,49 @@ pub struct AttrsIr {
     /// Sources of `inherit (e)`; when present they live in their own frame
     /// inside the set's frame.
     pub inherit_from: Vec<Rc<Ir>>,
+    /// For recursive sets, when it matters: the order C++ Nix fills the
+    /// frame in (see [`FillStep`]). `None`: attribute order, nothing shared.
+    pub fill_plan: Option<Box<[FillStep]>>,
+}
+
+/// One slot of a recursive frame, in the order C++ Nix fills it: its
+/// attributes in symbol-table order (`Symbol::creation_order`), and a
+/// binding whose value is just a variable of the same frame that is
+/// already filled shares that slot's value instead of getting a thunk of
+/// its own (C++ Nix's `ExprVar::maybeThunk`). Which thunk is forced again
+/// decides where "infinite recursion encountered" is reported.
+#[derive(Clone, Copy, Debug)]
+pub struct FillStep {
+    /// The slot to fill.
+    pub slot: u32,
+    /// The slot whose value it shares, if any.
+    pub alias_of: Option<u32>,
+}
+
+/// The [`FillStep`]s for slots named `names` whose values are `values`
+/// (for each, the slot of the same frame it is just a variable of), or
+/// `None` when that is slot order with nothing shared.
+pub fn fill_plan(names: &[&Symbol], var_of: &[Option<u32>]) -> Option<Box<[FillStep]>> {
+    let mut order: Vec<u32> = (0..names.len() as u32).collect();
+    order.sort_by_key(|&i| names[i as usize].creation_order());
+    if var_of.iter().all(Option::is_none) {
+        // Making thunks has no effect of its own: order alone does not
+        // matter.
+        return None;
+    }
+    let mut filled = vec![false; names.len()];
+    let mut natural = true;
+    let steps: Vec<FillStep> = order
+        .iter()
+        .enumerate()
+        .map(|(n, &slot)| {
+            let alias_of = var_of[slot as usize].filter(|&j| filled.get(j as usize) == Some(&true));
+            filled[slot as usize] = true;
+            natural &= alias_of.is_none() && slot as usize == n;
+            FillStep { slot, alias_of }
+        })
+        .collect();
+    (!natural).then(|| steps.into_boxed_slice())
 }
 
 /// A function.

@@ -440,11 +440,28 @@ impl Lowerer<'_> {
         if recursive {
             self.pop_scope();
         }
+        // With `__overrides` C++ Nix gives every attribute a thunk of its
+        // own (an override replaces the slot, and whoever shared it would
+        // keep the old value).
+        let fill_plan = if recursive && !out.iter().any(|a| a.name.as_str() == "__overrides") {
+            let names: Vec<&Symbol> = out.iter().map(|a| &a.name).collect();
+            let var_of: Vec<Option<u32>> = out
+                .iter()
+                .map(|a| match (&a.scope, &a.value.kind) {
+                    (AttrScope::Own, IrKind::Var { depth: 0, slot, .. }) => Some(*slot),
+                    _ => None,
+                })
+                .collect();
+            ir::fill_plan(&names, &var_of)
+        } else {
+            None
+        };
         Rc::new(AttrsIr {
             recursive,
             attrs: out,
             dynamic,
             inherit_from,
+            fill_plan,
         })
     }
 

@@ -154,7 +154,7 @@ fn show_into(
                 return;
             }
             if depth >= MAX_DEPTH {
-                out.push_str("{ … }");
+                out.push_str("{ ... }");
                 return;
             }
             if let Some(t) = a.get("type")
@@ -201,7 +201,7 @@ fn show_into(
                 return;
             }
             if depth >= MAX_DEPTH {
-                out.push_str("[ … ]");
+                out.push_str("[ ... ]");
                 return;
             }
             out.push_str("[ ");

@@ -19,7 +19,7 @@
 //! bound.
 
 use std::borrow::Borrow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -34,6 +34,8 @@ struct Name {
     /// The first 16 bytes of `text`, big-endian, zero-padded: ordered as
     /// the text is wherever two prefixes differ.
     prefix: u128,
+    /// See [`Symbol::creation_order`].
+    serial: u32,
     text: Box<str>,
 }
 
@@ -42,11 +44,140 @@ impl Name {
         let mut head = [0u8; 16];
         let n = text.len().min(16);
         head[..n].copy_from_slice(&text.as_bytes()[..n]);
+        let serial = match preallocated_index(text) {
+            Some(i) => i,
+            None => NEXT_SERIAL.with(|n| {
+                let serial = n.get();
+                n.set(serial.saturating_add(1));
+                serial
+            }),
+        };
         Name {
             prefix: u128::from_be_bytes(head),
+            serial,
             text: Box::from(text),
         }
     }
+}
+
+/// The names C++ Nix's symbol table holds before anything else, in their
+/// order (`StaticEvalSymbols::preallocate` in its `eval.hh`): they come
+/// first in the order C++ Nix keeps attribute sets in.
+const PREALLOCATED: &[&str] = &[
+    "<with>",
+    "outPath",
+    "drvPath",
+    "type",
+    "meta",
+    "name",
+    "value",
+    "system",
+    "__overrides",
+    "outputs",
+    "outputName",
+    "__ignoreNulls",
+    "file",
+    "line",
+    "column",
+    "__functor",
+    "__toString",
+    "right",
+    "wrong",
+    "__structuredAttrs",
+    "__json",
+    "allowedReferences",
+    "allowedRequisites",
+    "disallowedReferences",
+    "disallowedRequisites",
+    "maxSize",
+    "maxClosureSize",
+    "builder",
+    "args",
+    "__contentAddressed",
+    "__impure",
+    "outputHash",
+    "outputHashAlgo",
+    "outputHashMode",
+    "recurseForDerivations",
+    "description",
+    "self",
+    "",
+    "startSet",
+    "operator",
+    "key",
+    "path",
+    "prefix",
+    "outputSpecified",
+    "requiredSystemFeatures",
+    "__sub",
+    "__lessThan",
+    "__mul",
+    "__div",
+    "or",
+    "__findFile",
+    "__nixPath",
+    "body",
+];
+
+/// The place of `text` in [`PREALLOCATED`] (a `match`: names made at run
+/// time pass through here, and it compiles to a dispatch on the length).
+fn preallocated_index(text: &str) -> Option<u32> {
+    Some(match text {
+        "<with>" => 0,
+        "outPath" => 1,
+        "drvPath" => 2,
+        "type" => 3,
+        "meta" => 4,
+        "name" => 5,
+        "value" => 6,
+        "system" => 7,
+        "__overrides" => 8,
+        "outputs" => 9,
+        "outputName" => 10,
+        "__ignoreNulls" => 11,
+        "file" => 12,
+        "line" => 13,
+        "column" => 14,
+        "__functor" => 15,
+        "__toString" => 16,
+        "right" => 17,
+        "wrong" => 18,
+        "__structuredAttrs" => 19,
+        "__json" => 20,
+        "allowedReferences" => 21,
+        "allowedRequisites" => 22,
+        "disallowedReferences" => 23,
+        "disallowedRequisites" => 24,
+        "maxSize" => 25,
+        "maxClosureSize" => 26,
+        "builder" => 27,
+        "args" => 28,
+        "__contentAddressed" => 29,
+        "__impure" => 30,
+        "outputHash" => 31,
+        "outputHashAlgo" => 32,
+        "outputHashMode" => 33,
+        "recurseForDerivations" => 34,
+        "description" => 35,
+        "self" => 36,
+        "" => 37,
+        "startSet" => 38,
+        "operator" => 39,
+        "key" => 40,
+        "path" => 41,
+        "prefix" => 42,
+        "outputSpecified" => 43,
+        "requiredSystemFeatures" => 44,
+        "__sub" => 45,
+        "__lessThan" => 46,
+        "__mul" => 47,
+        "__div" => 48,
+        "or" => 49,
+        "__findFile" => 50,
+        "__nixPath" => 51,
+        "body" => 52,
+        _ => return None,
+    })
 }
 
 /// A table entry: the address of a live symbol's name, hashed and compared
@@ -91,6 +222,7 @@ type Table = FxHashSet<Entry>;
 
 thread_local! {
     static TABLE: RefCell<Table> = RefCell::default();
+    static NEXT_SERIAL: Cell<u32> = const { Cell::new(PREALLOCATED.len() as u32) };
 }
 
 impl Symbol {
@@ -126,6 +258,17 @@ impl Symbol {
                 Some(Symbol(Rc::from_raw(entry.0)))
             }
         })
+    }
+
+    /// Where this name sorts in C++ Nix's own order of attribute sets,
+    /// which is its symbol table's: the names it preallocates first (in
+    /// their order), then every other name in the order it was first
+    /// made. Forcing a set deeply (`--strict`, `deepSeq`) walks its
+    /// attributes in this order, which decides which failing attribute is
+    /// reported. (A name made again after it left the table gets a new,
+    /// later place; C++ Nix never forgets a name.)
+    pub fn creation_order(&self) -> u32 {
+        self.0.serial
     }
 
     /// The name.
@@ -226,6 +369,25 @@ mod tests {
                 assert_eq!(a.cmp(b), a.as_str().cmp(b.as_str()), "{a:?} vs {b:?}");
             }
         }
+    }
+
+    #[test]
+    fn preallocated_index_matches_the_list() {
+        for (i, name) in PREALLOCATED.iter().enumerate() {
+            assert_eq!(preallocated_index(name), Some(i as u32), "{name}");
+        }
+        assert_eq!(preallocated_index("outPaths"), None);
+    }
+
+    #[test]
+    fn creation_order_puts_preallocated_names_first() {
+        let later = Symbol::new("creation-order-a");
+        let latest = Symbol::new("creation-order-b");
+        let out_path = Symbol::new("outPath");
+        let drv_path = Symbol::new("drvPath");
+        assert!(out_path.creation_order() < drv_path.creation_order());
+        assert!(drv_path.creation_order() < later.creation_order());
+        assert!(later.creation_order() < latest.creation_order());
     }
 
     #[test]
