@@ -26,6 +26,20 @@ pub(crate) fn frame<M: Into<String>>(
     }
 }
 
+/// Gives "infinite recursion encountered" raised by forcing a variable
+/// the variable's position, when it has none yet (C++ Nix's
+/// `tryFixupBlackHolePos`). Out of line: the variable case of `eval` is
+/// the hottest path there is.
+#[cold]
+#[inline(never)]
+fn blackhole_position(mut e: Box<EvalError>, pos: Pos) -> Box<EvalError> {
+    if e.position_pending {
+        e.position_pending = false;
+        e.pos = pos;
+    }
+    e
+}
+
 /// Like [`frame`], with the message computed only on error.
 pub(crate) fn frame_with(
     message: impl FnOnce() -> String,
@@ -97,13 +111,10 @@ impl Evaluator {
                         }
                     }
                 };
-                self.force_thunk(&thunk).map_err(|mut e| {
-                    if e.position_pending {
-                        e.position_pending = false;
-                        e.pos = ir.pos;
-                    }
-                    e
-                })
+                match self.force_thunk(&thunk) {
+                    Ok(v) => Ok(v),
+                    Err(e) => Err(blackhole_position(e, ir.pos)),
+                }
             }
             IrKind::WithVar { name, withs } => {
                 let v = self.lookup_with(name, withs, env, ir.pos)?;
@@ -515,11 +526,13 @@ impl Evaluator {
             AttrScope::InheritFrom => inherit_env.as_ref().unwrap_or(&frame),
         };
         let values: Slots = match &ir.fill_plan {
-            None => ir
-                .attrs
-                .iter()
-                .map(|a| self.make_thunk(&a.value, scope_env(a)))
-                .collect(),
+            None => {
+                let mut values = Slots::with_capacity(ir.attrs.len());
+                for a in &ir.attrs {
+                    values.push(self.make_thunk(&a.value, scope_env(a)));
+                }
+                values
+            }
             Some(plan) => {
                 // C++ Nix's order, sharing values (see `FillStep`). The
                 // frame's slots stay empty until all are made, so a

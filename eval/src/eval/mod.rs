@@ -464,31 +464,43 @@ impl Evaluator {
                 *t.0.borrow_mut() = ThunkState::Forced(v.clone());
                 Ok(v)
             }
-            Err(mut e) => {
-                e.position_pending = false;
-                if e.recursion_thunk == Some(Rc::as_ptr(&t.0) as usize) {
-                    // This force started the cycle.
-                    e.frames.push_with(
-                        Frame {
-                            message: "entering the infinite recursion".into(),
-                            pos: Pos::NONE,
-                        },
-                        crate::error::FramePrint::Always,
-                    );
-                }
-                // A debugger's interruption is no outcome of the thunk: it
-                // stays suspended, to be computed again when next forced.
-                let outcome = if crate::observer::is_stop(&e) {
-                    state
-                } else {
-                    drop(state);
-                    self.unsettled_failures.push(Rc::downgrade(&t.0));
-                    ThunkState::Failed(e.clone())
-                };
-                *t.0.borrow_mut() = outcome;
-                Err(e)
-            }
+            Err(e) => Err(self.thunk_failed(t, state, e)),
         }
+    }
+
+    /// Records that evaluating `t` (whose suspended `state` was taken
+    /// out) failed with `e`. Out of line: `finish_thunk` is inlined into
+    /// `force_thunk`, on the hottest path.
+    #[cold]
+    #[inline(never)]
+    fn thunk_failed(
+        &mut self,
+        t: &Thunk,
+        state: ThunkState,
+        mut e: Box<EvalError>,
+    ) -> Box<EvalError> {
+        e.position_pending = false;
+        if e.recursion_thunk == Some(Rc::as_ptr(&t.0) as usize) {
+            // This force started the cycle.
+            e.frames.push_with(
+                Frame {
+                    message: "entering the infinite recursion".into(),
+                    pos: Pos::NONE,
+                },
+                crate::error::FramePrint::Always,
+            );
+        }
+        // A debugger's interruption is no outcome of the thunk: it stays
+        // suspended, to be computed again when next forced.
+        let outcome = if crate::observer::is_stop(&e) {
+            state
+        } else {
+            drop(state);
+            self.unsettled_failures.push(Rc::downgrade(&t.0));
+            ThunkState::Failed(e.clone())
+        };
+        *t.0.borrow_mut() = outcome;
+        e
     }
 
     /// Called where an error is caught (`tryEval`) with the error as it
