@@ -18,10 +18,12 @@ mod config;
 mod convert;
 mod formatting;
 mod handlers;
+mod output;
 mod server;
 mod workspace;
 
 pub use config::Config;
+pub use output::Output;
 pub use server::Server;
 
 /// Serves the protocol on standard input and output until the client
@@ -32,10 +34,17 @@ pub fn run_stdio() -> std::io::Result<()> {
         .thread_name("tvix-lsp")
         .build()?;
     runtime.block_on(async {
-        let (service, socket) = tower_lsp_server::LspService::new(Server::new);
-        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        let (writer, output) = output::start(tokio::io::stdout());
+        let (service, socket) = {
+            let output = output.clone();
+            tower_lsp_server::LspService::new(move |client| Server::new(client, output))
+        };
+        tower_lsp_server::Server::new(tokio::io::stdin(), writer, socket)
             .serve(service)
             .await;
+        // What is still queued (the answer to `shutdown`, diagnostics) goes
+        // out before the process ends.
+        output.sync().await;
     });
     // Blocking tasks still running (an evaluation) must not keep the
     // process alive after `exit`.

@@ -21,6 +21,7 @@ use tvix_analysis::{
 };
 
 use crate::config::Config;
+use crate::output::Output;
 use crate::{convert, formatting, handlers, workspace};
 
 /// How long after the last edit evaluation starts.
@@ -49,17 +50,37 @@ struct State {
     can_create_files: bool,
 }
 
+/// Publishes a file's diagnostics (all of them, replacing the last list).
+fn publish(
+    output: &Output,
+    uri: lsp::Uri,
+    diagnostics: Vec<lsp::Diagnostic>,
+    version: Option<i32>,
+) {
+    output.notify(
+        "textDocument/publishDiagnostics",
+        &lsp::PublishDiagnosticsParams {
+            uri,
+            diagnostics,
+            version,
+        },
+    );
+}
+
 /// The language server.
 pub struct Server {
     client: Client,
+    /// Where diagnostics are written, past the library's `Value` step.
+    output: Output,
     state: Arc<Mutex<State>>,
 }
 
 impl Server {
-    /// A server talking to `client`.
-    pub fn new(client: Client) -> Server {
+    /// A server talking to `client`, writing diagnostics to `output`.
+    pub fn new(client: Client, output: Output) -> Server {
         Server {
             client,
+            output,
             state: Arc::new(Mutex::new(State {
                 host: AnalysisHost::new(Arc::new(workspace::DiskFileSystem)),
                 root: None,
@@ -121,6 +142,7 @@ impl Server {
     /// first, then (after a pause without edits) with evaluation errors.
     fn publish_diagnostics(&self) {
         let client = self.client.clone();
+        let output = self.output.clone();
         let state = self.state.clone();
         tokio::spawn(async move {
             let (analysis, revision, open) = {
@@ -159,9 +181,7 @@ impl Server {
             }
             for (path, version, _, diagnostics) in &static_diagnostics {
                 if let Some(uri) = convert::uri(path) {
-                    client
-                        .publish_diagnostics(uri, diagnostics.clone(), Some(*version))
-                        .await;
+                    publish(&output, uri, diagnostics.clone(), Some(*version));
                 }
             }
 
@@ -226,9 +246,7 @@ impl Server {
                         return None;
                     }
                     if let Some(uri) = convert::uri(&path) {
-                        client
-                            .publish_diagnostics(uri, diagnostics, Some(version))
-                            .await;
+                        publish(&output, uri, diagnostics, Some(version));
                     }
                     refreshed |= !evaluation.hints.is_empty();
                 }
@@ -582,9 +600,7 @@ impl LanguageServer for Server {
             disk: vec![(path, disk)],
             ..Change::default()
         });
-        self.client
-            .publish_diagnostics(params.text_document.uri, Vec::new(), None)
-            .await;
+        publish(&self.output, params.text_document.uri, Vec::new(), None);
     }
 
     async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
