@@ -612,15 +612,12 @@ impl Evaluator {
     }
 
     /// Records an entered call; fails when `max-call-depth` is exceeded.
+    #[inline(always)]
     pub(crate) fn enter_call(&mut self, pos: Pos) -> EvalResult<()> {
         // As C++ Nix: the check comes before the increment, so the
         // deepest call runs at depth `max_call_depth + 1`.
         if self.call_depth > self.settings.max_call_depth {
-            return Err(EvalError::new(
-                ErrorKind::StackOverflow,
-                "stack overflow; max-call-depth exceeded",
-                pos,
-            ));
+            return Err(call_depth_exceeded(pos));
         }
         self.call_depth += 1;
         Ok(())
@@ -690,6 +687,18 @@ impl Evaluator {
             pos,
         ))
     }
+}
+
+/// The error of a call past `max-call-depth` (out of line: every call
+/// checks the depth).
+#[cold]
+#[inline(never)]
+fn call_depth_exceeded(pos: Pos) -> Box<EvalError> {
+    EvalError::new(
+        ErrorKind::StackOverflow,
+        "stack overflow; max-call-depth exceeded",
+        pos,
+    )
 }
 
 #[cfg(test)]

@@ -34,8 +34,12 @@ impl Evaluator {
         let (left_ctx, right_ctx) = operand_contexts(op);
         match op {
             BinOp::Eq | BinOp::NEq => {
-                let l = self.eval(lhs, env).map_err(frame(left_ctx, lhs.pos))?;
-                let r = self.eval(rhs, env).map_err(frame(right_ctx, rhs.pos))?;
+                let l = self
+                    .eval_operand(lhs, env)
+                    .map_err(frame(left_ctx, lhs.pos))?;
+                let r = self
+                    .eval_operand(rhs, env)
+                    .map_err(frame(right_ctx, rhs.pos))?;
                 // `n == 0` and the like, without the general comparison.
                 if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
                     return Ok(Value::Bool((a == b) == (op == BinOp::Eq)));
@@ -115,8 +119,8 @@ impl Evaluator {
         args: &[Rc<Ir>; 2],
         env: &Rc<Env>,
     ) -> EvalResult<Value> {
-        let a = self.eval(&args[0], env)?;
-        let b = self.eval(&args[1], env)?;
+        let a = self.eval_operand(&args[0], env)?;
+        let b = self.eval_operand(&args[1], env)?;
         if let (Value::Int(x), Value::Int(y)) = (&a, &b) {
             let (x, y) = (*x, *y);
             let fast = match op {
@@ -192,7 +196,7 @@ impl Evaluator {
             return self.concat_strings_general(force_string, parts, env, pos, None);
         };
         let first = self
-            .eval(first, env)
+            .eval_operand(first, env)
             .map_err(frame("in an operand of '+'", *first_pos))?;
         let Value::Int(mut n) = first else {
             let resume = Resume {
@@ -204,7 +208,7 @@ impl Evaluator {
         };
         for (i, (part_pos, part)) in rest.iter().enumerate() {
             let v = self
-                .eval(part, env)
+                .eval_operand(part, env)
                 .map_err(frame("in an operand of '+'", *part_pos))?;
             match v {
                 Value::Int(x) => match n.checked_add(x) {
