@@ -88,6 +88,46 @@ fn with_and_formals() {
     );
 }
 
+/// `==` is C++ Nix's: values in the same slot are equal (even
+/// functions), functions reached through two different thunks never are.
+/// Expectations checked against `nix-instantiate --eval --strict` 2.8.
+#[test]
+fn equality_follows_value_identity() {
+    let cases = [
+        (
+            "let s = { f = x: x; }; t = { inherit (s) f; }; in s == t",
+            "false",
+        ),
+        ("let s = { f = x: x; }; in [ s.f ] == [ s.f ]", "false"),
+        ("let f = x: x; a = f; in [ a ] == [ f ]", "true"),
+        ("[ builtins.add ] == [ builtins.add ]", "false"),
+        ("let a = builtins.add; in [ a ] == [ a ]", "true"),
+        ("let l = [ (x: x) ]; in l == l", "true"),
+        (
+            "let l = [ (x: x) ]; s = { inherit l; }; t = { l = s.l; }; in s == t",
+            "true",
+        ),
+        ("let f = x: x; in f == f", "false"),
+    ];
+    for (src, want) in cases {
+        assert_eq!(eval_strict(src), want, "{src}");
+    }
+}
+
+/// A binding that is just another binding of the same frame shares its
+/// value (C++ Nix's `maybeThunk`), which only identity can tell.
+#[test]
+fn bindings_share_the_value_of_a_variable() {
+    check(
+        "let a = b; b = 1; c = { f = x: x; }; d = c; in [ a (d == c) ]",
+        expect!["[ 1 true ]"],
+    );
+    check(
+        "({ a ? b, b ? 2, f ? (x: x), g ? f }: [ a ([ f ] == [ g ]) ]) { }",
+        expect!["[ 2 true ]"],
+    );
+}
+
 #[test]
 fn repeated_values_print_once() {
     check(

@@ -357,7 +357,13 @@ impl Evaluator {
         }
         let a = self.force(a)?;
         let b = self.force(b)?;
-        if !top && same_object(&a, &b) {
+        // C++ Nix's shortcut is the identity of the two values' slots
+        // (checked above: the same thunk, or the same value stored twice).
+        // Two thunks forced to one set or list compare equal element by
+        // element anyway, so that shortcut is only quicker; but two thunks
+        // forced to one function are two functions to C++ Nix, and
+        // functions are never equal.
+        if !top && same_container(&a, &b) {
             return Ok(true);
         }
         if let Some(equal) = scalars_equal(&a, &b) {
@@ -615,6 +621,15 @@ fn same_object(a: &Value, b: &Value) -> bool {
         (Value::Attrs(x), Value::Attrs(y)) => Rc::ptr_eq(x, y),
         (Value::List(x), Value::List(y)) => Rc::ptr_eq(x, y),
         (Value::Thunk(x), Value::Thunk(y)) => Rc::ptr_eq(&x.0, &y.0),
+        _ => false,
+    }
+}
+
+/// Whether `a` and `b` are one set or one list.
+fn same_container(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Attrs(x), Value::Attrs(y)) => Rc::ptr_eq(x, y),
+        (Value::List(x), Value::List(y)) => Rc::ptr_eq(x, y),
         _ => false,
     }
 }
