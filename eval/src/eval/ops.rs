@@ -68,7 +68,9 @@ impl Evaluator {
                 if r.is_empty() {
                     return Ok(Value::Attrs(l));
                 }
-                Ok(Value::Attrs(Rc::new(l.update(&r))))
+                Ok(Value::Attrs(Rc::new(crate::value::AttrSet::update_shared(
+                    &l, &r,
+                ))))
             }
             BinOp::ConcatLists => {
                 let l = self.eval(lhs, env).map_err(frame(left_ctx, lhs.pos))?;
