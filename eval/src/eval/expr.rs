@@ -382,10 +382,19 @@ impl Evaluator {
         let mut resolved = 0;
         let walked = (|| -> EvalResult<Option<Value>> {
             for key in path {
-                let name = self.attr_key(key, env)?;
+                // A static name is borrowed, not cloned (a symbol's count
+                // up and down on every selection).
+                let dynamic;
+                let name = match key {
+                    AttrKey::Static(s) => s,
+                    AttrKey::Dynamic(..) => {
+                        dynamic = self.attr_key(key, env)?;
+                        &dynamic
+                    }
+                };
                 v = self.force_owned(std::mem::replace(&mut v, Value::Null))?;
                 let next = match &v {
-                    Value::Attrs(attrs) => match attrs.get_sym(&name) {
+                    Value::Attrs(attrs) => match attrs.get_sym(name) {
                         Some(attr) => {
                             attr_pos = attr.pos;
                             resolved += 1;
@@ -400,7 +409,7 @@ impl Evaluator {
                                 ),
                                 Pos::NONE,
                             );
-                            e.hint = did_you_mean(&name, attrs.iter().map(|a| a.name.as_str()));
+                            e.hint = did_you_mean(name, attrs.iter().map(|a| a.name.as_str()));
                             return Err(e);
                         }
                     },
