@@ -97,8 +97,20 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("elem", 2, |ev, args, _| {
         let l = list_arg(ev, args, 1, "elem")?;
+        if l.is_empty() {
+            return Ok(Value::Bool(false));
+        }
+        // The needle is forced once (the first comparison would force it
+        // anyway); a scalar then meets each already-computed scalar
+        // element without the general comparison.
+        let needle = ev.force(&args[0])?;
         for item in l.iter() {
-            if ev.values_equal(&args[0], item, true)? {
+            let quick = crate::eval::with_forced(item, |x| crate::eval::scalars_equal(&needle, x));
+            let equal = match quick.flatten() {
+                Some(equal) => equal,
+                None => ev.values_equal(&needle, item, true)?,
+            };
+            if equal {
                 return Ok(Value::Bool(true));
             }
         }

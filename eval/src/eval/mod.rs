@@ -14,6 +14,7 @@ mod observe;
 mod ops;
 
 pub(crate) use expr::{frame, frame_with};
+pub(crate) use ops::{scalars_equal, with_forced};
 pub mod registry;
 
 use std::rc::Rc;

@@ -590,7 +590,7 @@ impl Evaluator {
 /// Runs `f` on `v`, or on the value of `v` if it is a thunk already
 /// forced; `None` when it is an unforced thunk.
 #[inline]
-fn with_forced<T>(v: &Value, f: impl FnOnce(&Value) -> T) -> Option<T> {
+pub(crate) fn with_forced<T>(v: &Value, f: impl FnOnce(&Value) -> T) -> Option<T> {
     match v {
         Value::Thunk(t) => match t.0.try_borrow().ok().as_deref() {
             Some(crate::value::ThunkState::Forced(v)) => Some(f(v)),
@@ -602,7 +602,7 @@ fn with_forced<T>(v: &Value, f: impl FnOnce(&Value) -> T) -> Option<T> {
 
 /// `a == b` for two forced scalars; `None` when either is not a scalar.
 #[inline]
-fn scalars_equal(a: &Value, b: &Value) -> Option<bool> {
+pub(crate) fn scalars_equal(a: &Value, b: &Value) -> Option<bool> {
     Some(match (a, b) {
         (Value::Int(x), Value::Int(y)) => x == y,
         (Value::Int(x), Value::Float(y)) => (*x as f64) == *y,
