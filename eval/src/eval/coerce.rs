@@ -48,6 +48,17 @@ impl Evaluator {
         mode: CoerceMode,
         ctx: &str,
     ) -> EvalResult<NixString> {
+        // A string coerces to itself in every mode: shared, not copied
+        // (`substring` of a long string would otherwise copy all of it).
+        match v {
+            Value::String(s) => return Ok(s.clone()),
+            Value::Thunk(t) => {
+                if let Some(Value::String(s)) = t.forced() {
+                    return Ok(s);
+                }
+            }
+            _ => {}
+        }
         let mut sb = StringBuilder::default();
         self.coerce_into(v, pos, mode, &mut sb, ctx)?;
         Ok(sb.finish())
