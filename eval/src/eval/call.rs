@@ -268,9 +268,7 @@ impl Evaluator {
         self.eval(&l.body, &env)
             .map_err(frame_with(|| lambda_frame(c), l.pos))
     }
-}
 
-impl Evaluator {
     /// Fills the slots of the formals in `defaulted` (indices into
     /// `formals.entries`) with their defaults as C++ Nix does: in
     /// symbol-table order (`Symbol::creation_order`), a default that is

@@ -63,7 +63,30 @@ impl Name {
 /// The names C++ Nix's symbol table holds before anything else, in their
 /// order (`StaticEvalSymbols::preallocate` in its `eval.hh`): they come
 /// first in the order C++ Nix keeps attribute sets in.
-const PREALLOCATED: &[&str] = &[
+///
+/// One list gives both [`PREALLOCATED`] and [`preallocated_index`].
+macro_rules! preallocated {
+    ($($name:literal),* $(,)?) => {
+        const PREALLOCATED: &[&str] = &[$($name),*];
+
+        /// The place of `text` in [`PREALLOCATED`] (names made at run
+        /// time pass through here: comparisons that mostly stop at the
+        /// length, no allocation).
+        fn preallocated_index(text: &str) -> Option<u32> {
+            let mut index = 0;
+            $(
+                if text == $name {
+                    return Some(index);
+                }
+                index += 1;
+            )*
+            let _ = index;
+            None
+        }
+    };
+}
+
+preallocated![
     "<with>",
     "outPath",
     "drvPath",
@@ -118,67 +141,6 @@ const PREALLOCATED: &[&str] = &[
     "__nixPath",
     "body",
 ];
-
-/// The place of `text` in [`PREALLOCATED`] (a `match`: names made at run
-/// time pass through here, and it compiles to a dispatch on the length).
-fn preallocated_index(text: &str) -> Option<u32> {
-    Some(match text {
-        "<with>" => 0,
-        "outPath" => 1,
-        "drvPath" => 2,
-        "type" => 3,
-        "meta" => 4,
-        "name" => 5,
-        "value" => 6,
-        "system" => 7,
-        "__overrides" => 8,
-        "outputs" => 9,
-        "outputName" => 10,
-        "__ignoreNulls" => 11,
-        "file" => 12,
-        "line" => 13,
-        "column" => 14,
-        "__functor" => 15,
-        "__toString" => 16,
-        "right" => 17,
-        "wrong" => 18,
-        "__structuredAttrs" => 19,
-        "__json" => 20,
-        "allowedReferences" => 21,
-        "allowedRequisites" => 22,
-        "disallowedReferences" => 23,
-        "disallowedRequisites" => 24,
-        "maxSize" => 25,
-        "maxClosureSize" => 26,
-        "builder" => 27,
-        "args" => 28,
-        "__contentAddressed" => 29,
-        "__impure" => 30,
-        "outputHash" => 31,
-        "outputHashAlgo" => 32,
-        "outputHashMode" => 33,
-        "recurseForDerivations" => 34,
-        "description" => 35,
-        "self" => 36,
-        "" => 37,
-        "startSet" => 38,
-        "operator" => 39,
-        "key" => 40,
-        "path" => 41,
-        "prefix" => 42,
-        "outputSpecified" => 43,
-        "requiredSystemFeatures" => 44,
-        "__sub" => 45,
-        "__lessThan" => 46,
-        "__mul" => 47,
-        "__div" => 48,
-        "or" => 49,
-        "__findFile" => 50,
-        "__nixPath" => 51,
-        "body" => 52,
-        _ => return None,
-    })
-}
 
 /// A table entry: the address of a live symbol's name, hashed and compared
 /// by its text so that the table can be searched with a `&str`.
