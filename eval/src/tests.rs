@@ -303,6 +303,48 @@ fn evaluate_cycles_many_times() {
 }
 
 #[test]
+fn frames_only_their_own_bindings_hold_are_freed_during_evaluation() {
+    on_big_stack(|| {
+        // Each step's `let` frame and each defaulted call's frame close a
+        // cycle with a local function and a binding never forced; nothing
+        // else holds them once the body returned.
+        let before = crate::value::live_envs();
+        let src = "let step = acc: i: let f = x: x + i; unused = throw \"no\"; \
+                   g = { a, b ? a + i, c ? throw \"no\" }: b; in g { a = f acc; }; \
+                   in builtins.foldl' step 0 (builtins.genList (i: i) 10000)";
+        let mut ev = Evaluator::new(Box::new(NoIO), Settings::default());
+        let v = ev.eval_source("«string»", src, "/").unwrap();
+        let v = ev.force_deep(&v).unwrap();
+        assert_eq!(print::print_value(&v), "99990000");
+        let alive = crate::value::live_envs() - before;
+        assert!(alive < 100, "{alive} frames alive after 10,000 steps");
+        drop(v);
+        drop(ev);
+        assert_eq!(crate::value::live_envs(), before);
+    });
+}
+
+#[test]
+fn frames_the_result_still_reaches_are_kept() {
+    // The functions returned hold their `let` frames (whose other
+    // bindings are unforced); the frames must survive the `let`.
+    check(
+        "let mk = i: let k = i * 2; unused = throw \"no\"; f = x: x + k; in f; \
+         fs = builtins.genList mk 100; in builtins.foldl' (a: f: a + f 1) 0 fs",
+        expect!["10000"],
+    );
+    check(
+        "let mk = i: let k = i * 2; later = k + 1; in { get = later; }; \
+         in builtins.foldl' (a: s: a + s.get) 0 (builtins.genList mk 10)",
+        expect!["100"],
+    );
+    check(
+        "let mk = { i, d ? i + 1 }: { get = d; }; in (mk { i = 4; }).get",
+        expect!["5"],
+    );
+}
+
+#[test]
 fn printing_matches_nix_instantiate() {
     check(
         "[ 1.0 0.1 1.0e21 123456789.0 (-0.5) ]",

@@ -262,11 +262,20 @@ impl Evaluator {
             self.fill_defaults(formals, &defaulted, &mut slots, &env);
         }
         *env.slots.borrow_mut() = slots;
-        if !defaulted.is_empty() {
-            self.registry.env(&env);
+        if defaulted.is_empty() {
+            return self
+                .eval(&l.body, &env)
+                .map_err(frame_with(|| lambda_frame(c), l.pos));
         }
-        self.eval(&l.body, &env)
-            .map_err(frame_with(|| lambda_frame(c), l.pos))
+        self.registry.env(&env);
+        let result = self
+            .eval(&l.body, &env)
+            .map_err(frame_with(|| lambda_frame(c), l.pos));
+        // Defaults never used hold this frame, which holds them.
+        if Rc::strong_count(&env) > 1 {
+            super::expr::release_if_unreachable(&env);
+        }
+        result
     }
 
     /// Fills the slots of the formals in `defaulted` (indices into

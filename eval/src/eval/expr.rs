@@ -54,6 +54,49 @@ pub(crate) fn frame_with(
     }
 }
 
+/// Empties a `let` frame (or a call's frame with defaults) whose body has
+/// returned when nothing but the
+/// frame's own bindings still points at it: bindings never forced and
+/// functions defined in it hold the frame, which holds them, a cycle
+/// reference counting alone keeps until the evaluation ends (see
+/// `registry`). A frame anything else still holds — the result, another
+/// frame, a binding shared with the outside — is left alone, so this only
+/// frees what no one can reach. On `foldl'` over a function whose body is
+/// a `let` with an unused binding or a local function, this is the
+/// difference between memory growing with every step and staying flat.
+#[inline(never)]
+pub(super) fn release_if_unreachable(frame: &Rc<Env>) {
+    let held_by_own_bindings = {
+        let Ok(slots) = frame.slots.try_borrow() else {
+            return;
+        };
+        let points_here =
+            |c: &Rc<crate::value::Closure>| Rc::strong_count(c) == 1 && Rc::ptr_eq(&c.env, frame);
+        let mut n = 0;
+        for v in slots.iter() {
+            let own = match v {
+                Value::Thunk(t) if Rc::strong_count(&t.0) == 1 => match t.0.try_borrow() {
+                    Ok(state) => match &*state {
+                        crate::value::ThunkState::Suspended(_, env) => Rc::ptr_eq(env, frame),
+                        crate::value::ThunkState::Forced(Value::Lambda(c)) => points_here(c),
+                        _ => false,
+                    },
+                    Err(_) => false,
+                },
+                Value::Lambda(c) => points_here(c),
+                _ => false,
+            };
+            n += own as usize;
+        }
+        n
+    };
+    // One reference is the caller's.
+    if Rc::strong_count(frame) == 1 + held_by_own_bindings {
+        let slots = std::mem::take(&mut *frame.slots.borrow_mut());
+        drop(slots);
+    }
+}
+
 impl Evaluator {
     /// A new frame whose slots are filled (or changed) after it exists,
     /// so they may point back at it: registered, so that cycles through it
@@ -162,7 +205,11 @@ impl Evaluator {
             IrKind::Attrs(attrs) => self.eval_attrs(attrs, env),
             IrKind::Let { attrs, body } => {
                 let frame = self.bind_recursive(attrs, env)?;
-                self.eval(body, &frame)
+                let result = self.eval(body, &frame);
+                if Rc::strong_count(&frame) > 1 {
+                    release_if_unreachable(&frame);
+                }
+                result
             }
             IrKind::List(items) => Ok(self.eval_list(items, env)),
             IrKind::Lambda(l) => Ok(Value::Lambda(Rc::new(crate::value::Closure {
