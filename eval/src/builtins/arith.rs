@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use super::{PrimOp, arg_ctx, op};
+use super::{ArgCtx, PrimOp, op};
 use crate::error::{EvalError, EvalResult};
 use crate::eval::Evaluator;
 use crate::pos::Pos;
@@ -30,13 +30,13 @@ fn arith(
             EvalError::eval(format!("integer overflow in {verb} {x} {sym} {y}"), pos)
         }),
         (Value::Float(_), _) | (_, Value::Float(_)) => {
-            let x = ev.force_float(&a, Pos::NONE, &arg_ctx(0, name))?;
-            let y = ev.force_float(&b, Pos::NONE, &arg_ctx(1, name))?;
+            let x = ev.force_float(&a, Pos::NONE, ArgCtx(0, name))?;
+            let y = ev.force_float(&b, Pos::NONE, ArgCtx(1, name))?;
             Ok(Value::Float(float(x, y)))
         }
         _ => {
-            let x = ev.force_int(&a, Pos::NONE, &arg_ctx(0, name))?;
-            let y = ev.force_int(&b, Pos::NONE, &arg_ctx(1, name))?;
+            let x = ev.force_int(&a, Pos::NONE, ArgCtx(0, name))?;
+            let y = ev.force_int(&b, Pos::NONE, ArgCtx(1, name))?;
             int(x, y).map(Value::Int).ok_or_else(|| {
                 EvalError::eval(format!("integer overflow in {verb} {x} {sym} {y}"), pos)
             })
@@ -46,8 +46,8 @@ fn arith(
 
 fn int_args(ev: &mut Evaluator, args: &[Value], _pos: Pos, name: &str) -> EvalResult<(i64, i64)> {
     Ok((
-        ev.force_int(&args[0], Pos::NONE, &arg_ctx(0, name))?,
-        ev.force_int(&args[1], Pos::NONE, &arg_ctx(1, name))?,
+        ev.force_int(&args[0], Pos::NONE, ArgCtx(0, name))?,
+        ev.force_int(&args[1], Pos::NONE, ArgCtx(1, name))?,
     ))
 }
 
@@ -92,16 +92,16 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 EvalError::eval(format!("integer overflow in dividing {x} / {y}"), pos)
             });
         }
-        let divisor = ev.force_float(&b, Pos::NONE, &arg_ctx(1, "div"))?;
+        let divisor = ev.force_float(&b, Pos::NONE, ArgCtx(1, "div"))?;
         if divisor == 0.0 {
             return Err(EvalError::eval("division by zero", pos));
         }
         if matches!(a, Value::Float(_)) || matches!(b, Value::Float(_)) {
-            let x = ev.force_float(&a, Pos::NONE, &arg_ctx(0, "div"))?;
+            let x = ev.force_float(&a, Pos::NONE, ArgCtx(0, "div"))?;
             return Ok(Value::Float(x / divisor));
         }
-        let x = ev.force_int(&a, Pos::NONE, &arg_ctx(0, "div"))?;
-        let y = ev.force_int(&b, Pos::NONE, &arg_ctx(1, "div"))?;
+        let x = ev.force_int(&a, Pos::NONE, ArgCtx(0, "div"))?;
+        let y = ev.force_int(&b, Pos::NONE, ArgCtx(1, "div"))?;
         x.checked_div(y)
             .map(Value::Int)
             .ok_or_else(|| EvalError::eval(format!("integer overflow in dividing {x} / {y}"), pos))
@@ -138,7 +138,7 @@ fn rounding(
     if let Value::Int(i) = v {
         return Ok(Value::Int(i));
     }
-    let x = ev.force_float(&v, Pos::NONE, &arg_ctx(0, name))?;
+    let x = ev.force_float(&v, Pos::NONE, ArgCtx(0, name))?;
     let r = f(x);
     if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&r) {
         Ok(Value::Int(r as i64))

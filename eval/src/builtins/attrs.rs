@@ -3,7 +3,7 @@
 use std::rc::Rc;
 
 use super::lists::fn_arg;
-use super::{PrimOp, arg_ctx, list_arg, make_attrs, op};
+use super::{ArgCtx, PrimOp, list_arg, make_attrs, op};
 use crate::error::{EvalError, EvalResult};
 use crate::eval::{Evaluator, frame};
 use crate::pos::Pos;
@@ -15,7 +15,7 @@ fn attrs_arg(ev: &mut Evaluator, args: &[Value], i: usize, name: &str) -> EvalRe
     if let Ok(Value::Attrs(a)) = ev.force(&args[i]) {
         return Ok(a);
     }
-    ev.force_attrs(&args[i], Pos::NONE, &arg_ctx(i, name))
+    ev.force_attrs(&args[i], Pos::NONE, ArgCtx(i, name))
 }
 
 fn string_arg(
@@ -31,7 +31,7 @@ fn string_arg(
         return Ok(s.to_str_lossy().into_owned());
     }
     Ok(ev
-        .force_string_no_ctx(&args[i], Pos::NONE, &arg_ctx(i, name))?
+        .force_string_no_ctx(&args[i], Pos::NONE, ArgCtx(i, name))?
         .to_str_lossy()
         .into_owned())
 }
@@ -240,7 +240,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         })
     }),
     op("groupBy", 2, |ev, args, _pos| {
-        let f = ev.force_function(&args[0], Pos::NONE, &arg_ctx(0, "groupBy"))?;
+        let f = ev.force_function(&args[0], Pos::NONE, ArgCtx(0, "groupBy"))?;
         let list = list_arg(ev, args, 1, "groupBy")?;
         let mut groups: Vec<(Symbol, Vec<Value>)> = Vec::new();
         for item in list.iter() {

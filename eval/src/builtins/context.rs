@@ -7,14 +7,14 @@
 
 use std::rc::Rc;
 
-use super::{PrimOp, arg_ctx, make_attrs, op};
+use super::{ArgCtx, PrimOp, make_attrs, op};
 use crate::error::EvalError;
 use crate::pos::Pos;
 use crate::value::{Attr, AttrSet, NixString, Symbol, Value};
 
 pub(crate) static PRIMOPS: &[PrimOp] = &[
     op("getContext", 1, |ev, args, _| {
-        let s = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "getContext"))?;
+        let s = ev.force_string(&args[0], Pos::NONE, ArgCtx(0, "getContext"))?;
         // path → (is plain path, all outputs, outputs)
         let mut info: Vec<(String, bool, bool, Vec<String>)> = Vec::new();
         for elem in s.context() {
@@ -69,8 +69,8 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(Value::Attrs(Rc::new(AttrSet::from_unsorted(entries))))
     }),
     op("appendContext", 2, |ev, args, _| {
-        let s = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "appendContext"))?;
-        let ctx = ev.force_attrs(&args[1], Pos::NONE, &arg_ctx(1, "appendContext"))?;
+        let s = ev.force_string(&args[0], Pos::NONE, ArgCtx(0, "appendContext"))?;
+        let ctx = ev.force_attrs(&args[1], Pos::NONE, ArgCtx(1, "appendContext"))?;
         let mut context = s.context().to_vec();
         for attr in ctx.iter() {
             let path = attr.name.as_str();
@@ -133,7 +133,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         let s = ev.force_string(
             &args[0],
             Pos::NONE,
-            &arg_ctx(0, "unsafeDiscardOutputDependency"),
+            ArgCtx(0, "unsafeDiscardOutputDependency"),
         )?;
         let context = s
             .context()
@@ -247,16 +247,16 @@ fn collect_context(v: &Value, out: &mut Vec<Rc<str>>) {
 /// `placeholder` and `toFile`, which compute store paths from text.
 pub(crate) static STORE_TEXT_PRIMOPS: &[PrimOp] = &[
     op("placeholder", 1, |ev, args, _| {
-        let name = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "placeholder"))?;
+        let name = ev.force_string(&args[0], Pos::NONE, ArgCtx(0, "placeholder"))?;
         let mut fingerprint = b"nix-output:".to_vec();
         fingerprint.extend_from_slice(name.as_bytes());
         let hash = crate::store::hash("sha256", &fingerprint).unwrap_or_default();
         Ok(Value::str(format!("/{}", crate::store::nixbase32(&hash))))
     }),
     op("toFile", 2, |ev, args, _| {
-        let name = ev.force_string_no_ctx(&args[0], Pos::NONE, &arg_ctx(0, "toFile"))?;
+        let name = ev.force_string_no_ctx(&args[0], Pos::NONE, ArgCtx(0, "toFile"))?;
         let name = name.to_str_lossy().into_owned();
-        let contents = ev.force_string(&args[1], Pos::NONE, &arg_ctx(1, "toFile"))?;
+        let contents = ev.force_string(&args[1], Pos::NONE, ArgCtx(1, "toFile"))?;
         let mut refs: Vec<String> = Vec::new();
         for c in contents.context() {
             if c.starts_with('=') || c.starts_with('!') {

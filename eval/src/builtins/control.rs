@@ -1,6 +1,6 @@
 //! Control flow and debugging: errors, `tryEval`, `seq`, tracing, import.
 
-use super::{PrimOp, arg_ctx, make_attrs, op};
+use super::{ArgCtx, PrimOp, make_attrs, op};
 use crate::error::{ErrorKind, EvalError, EvalResult, Frame};
 use crate::eval::{CoerceMode, Evaluator};
 use crate::pos::Pos;
@@ -73,7 +73,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("traceVerbose", 2, |ev, args, _| ev.force(&args[1])),
     op("warn", 2, |ev, args, _pos| {
-        let msg = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "warn"))?;
+        let msg = ev.force_string(&args[0], Pos::NONE, ArgCtx(0, "warn"))?;
         let msg = msg.to_str_lossy();
         let text = if msg.contains('\n') && !msg.starts_with('\n') {
             msg.replace('\n', "\n                    ")
@@ -111,8 +111,8 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         }
     }),
     op("scopedImport", 2, |ev, args, pos| {
-        let scope = ev.force_attrs(&args[0], Pos::NONE, &arg_ctx(0, "scopedImport"))?;
-        let path = ev.coerce_to_path(&args[1], Pos::NONE, &arg_ctx(1, "scopedImport"))?;
+        let scope = ev.force_attrs(&args[0], Pos::NONE, ArgCtx(0, "scopedImport"))?;
+        let path = ev.coerce_to_path(&args[1], Pos::NONE, ArgCtx(1, "scopedImport"))?;
         ev.import_scoped(&path, Some(scope), pos)
     }),
     op("import", 1, |ev, args, pos| {

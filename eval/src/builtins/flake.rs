@@ -16,7 +16,7 @@
 //! `lastModified` are integers and git's flags Booleans. In the URL form,
 //! the remaining attributes are the query, sorted by name.
 
-use super::{PrimOp, arg_ctx, op};
+use super::{ArgCtx, PrimOp, op};
 use crate::error::{EvalError, EvalResult};
 use crate::pos::Pos;
 use crate::value::{Attr, AttrSet, Symbol, Value};
@@ -334,7 +334,7 @@ fn to_string(attrs: &Attrs) -> EvalResult<String> {
 
 pub(crate) static PRIMOPS: &[PrimOp] = &[
     op("parseFlakeRef", 1, |ev, args, _pos| {
-        let s = ev.force_string_no_ctx(&args[0], Pos::NONE, &arg_ctx(0, "parseFlakeRef"))?;
+        let s = ev.force_string_no_ctx(&args[0], Pos::NONE, ArgCtx(0, "parseFlakeRef"))?;
         let attrs = parse(&s.to_str_lossy())?;
         Ok(Value::Attrs(Rc::new(AttrSet::from_unsorted(
             attrs
@@ -352,7 +352,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         ))))
     }),
     op("flakeRefToString", 1, |ev, args, _pos| {
-        let set = ev.force_attrs(&args[0], Pos::NONE, &arg_ctx(0, "flakeRefToString"))?;
+        let set = ev.force_attrs(&args[0], Pos::NONE, ArgCtx(0, "flakeRefToString"))?;
         let mut attrs = Attrs::new();
         for a in set.iter() {
             let v = ev.force(&a.value)?;

@@ -1,6 +1,6 @@
 //! Hash builtins: `hashString`, `hashFile`, `convertHash`.
 
-use super::{PrimOp, arg_ctx, op};
+use super::{ArgCtx, PrimOp, op};
 use crate::error::{EvalError, EvalResult};
 use crate::pos::Pos;
 use crate::store::{hash, hex, nixbase32};
@@ -70,16 +70,16 @@ fn parse_any(text: &str, algo: Option<&str>) -> EvalResult<(String, Vec<u8>)> {
 
 pub(crate) static PRIMOPS: &[PrimOp] = &[
     op("hashString", 2, |ev, args, _| {
-        let algo = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "hashString"))?;
+        let algo = ev.force_string(&args[0], Pos::NONE, ArgCtx(0, "hashString"))?;
         let algo = algo.to_str_lossy().into_owned();
-        let s = ev.force_string(&args[1], Pos::NONE, &arg_ctx(1, "hashString"))?;
+        let s = ev.force_string(&args[1], Pos::NONE, ArgCtx(1, "hashString"))?;
         let h = hash(&algo, s.as_bytes()).ok_or_else(|| hash_algo_error(&algo))?;
         Ok(Value::str(hex(&h)))
     }),
     op("hashFile", 2, |ev, args, _| {
-        let algo = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "hashFile"))?;
+        let algo = ev.force_string(&args[0], Pos::NONE, ArgCtx(0, "hashFile"))?;
         let algo = algo.to_str_lossy().into_owned();
-        let path = ev.coerce_to_path(&args[1], Pos::NONE, &arg_ctx(1, "hashFile"))?;
+        let path = ev.coerce_to_path(&args[1], Pos::NONE, ArgCtx(1, "hashFile"))?;
         ev.check_source_path(&path, Pos::NONE)?;
         let bytes = ev
             .io
@@ -89,7 +89,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(Value::str(hex(&h)))
     }),
     op("convertHash", 1, |ev, args, _| {
-        let a = ev.force_attrs(&args[0], Pos::NONE, &arg_ctx(0, "convertHash"))?;
+        let a = ev.force_attrs(&args[0], Pos::NONE, ArgCtx(0, "convertHash"))?;
         let get = |name: &str| a.get(name).map(|x| x.value.clone());
         let Some(text) = get("hash") else {
             return Err(EvalError::eval("attribute 'hash' missing", Pos::NONE));

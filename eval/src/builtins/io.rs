@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use super::{PrimOp, arg_ctx, op};
+use super::{ArgCtx, PrimOp, arg_ctx, op};
 use crate::error::{EvalError, EvalResult};
 use crate::eval::{CoerceMode, Evaluator};
 use crate::io::FileType;
@@ -11,7 +11,12 @@ use crate::value::{Attr, AttrSet, Symbol, Value};
 
 impl Evaluator {
     /// Coerces a path or absolute-path string to a path string.
-    pub(crate) fn coerce_to_path(&mut self, v: &Value, pos: Pos, ctx: &str) -> EvalResult<String> {
+    pub(crate) fn coerce_to_path(
+        &mut self,
+        v: &Value,
+        pos: Pos,
+        ctx: impl Into<String> + Copy,
+    ) -> EvalResult<String> {
         let v = self.force(v).map_err(crate::eval::frame(ctx, Pos::NONE))?;
         // Sets are peeled first, as C++ Nix's `coerceToPath` does: the
         // absolute-path check then happens inside the `__toString` or
@@ -151,7 +156,7 @@ fn path_arg(ev: &mut Evaluator, args: &[Value], name: &str, _pos: Pos) -> EvalRe
 
 pub(crate) static PRIMOPS: &[PrimOp] = &[
     op("getEnv", 1, |ev, args, _pos| {
-        let name = ev.force_string_no_ctx(&args[0], Pos::NONE, &arg_ctx(0, "getEnv"))?;
+        let name = ev.force_string_no_ctx(&args[0], Pos::NONE, ArgCtx(0, "getEnv"))?;
         if ev.settings.pure_eval {
             return Ok(Value::str(""));
         }
@@ -221,8 +226,8 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(Value::str(ty.as_str()))
     }),
     op("findFile", 2, |ev, args, pos| {
-        let list = ev.force_list(&args[0], Pos::NONE, &arg_ctx(0, "findFile"))?;
-        let wanted = ev.force_string_no_ctx(&args[1], Pos::NONE, &arg_ctx(1, "findFile"))?;
+        let list = ev.force_list(&args[0], Pos::NONE, ArgCtx(0, "findFile"))?;
+        let wanted = ev.force_string_no_ctx(&args[1], Pos::NONE, ArgCtx(1, "findFile"))?;
         let wanted = wanted.to_str_lossy().into_owned();
         for entry in list.iter() {
             let a = ev.force_attrs(

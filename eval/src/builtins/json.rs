@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use super::{PrimOp, arg_ctx, op};
+use super::{ArgCtx, PrimOp, op};
 use crate::error::{EvalError, EvalResult};
 use crate::eval::{CoerceMode, Evaluator, frame};
 use crate::pos::Pos;
@@ -216,7 +216,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(Value::String(sb.finish()))
     }),
     op("fromJSON", 1, |ev, args, pos| {
-        let s = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "fromJSON"))?;
+        let s = ev.force_string(&args[0], Pos::NONE, ArgCtx(0, "fromJSON"))?;
         let parsed: serde_json::Value = serde_json::from_slice(s.as_bytes())
             .map_err(|e| EvalError::eval(format!("while decoding a JSON string: {e}"), pos))?;
         from_json(parsed, pos)

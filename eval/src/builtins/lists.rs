@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use super::{PrimOp, arg_ctx, list_arg, op};
+use super::{ArgCtx, PrimOp, list_arg, op};
 use crate::error::{EvalError, EvalResult};
 use crate::eval::{Evaluator, frame};
 use crate::pos::Pos;
@@ -13,7 +13,7 @@ fn int_arg(ev: &mut Evaluator, args: &[Value], i: usize, name: &str) -> EvalResu
     if let Ok(Value::Int(n)) = ev.force(&args[i]) {
         return Ok(n);
     }
-    ev.force_int(&args[i], Pos::NONE, &arg_ctx(i, name))
+    ev.force_int(&args[i], Pos::NONE, ArgCtx(i, name))
 }
 
 /// Where a function is defined, when it is a lambda.
@@ -35,7 +35,7 @@ pub(crate) fn fn_arg(
     {
         return Ok(f);
     }
-    ev.force_function(&args[i], Pos::NONE, &arg_ctx(i, name))
+    ev.force_function(&args[i], Pos::NONE, ArgCtx(i, name))
 }
 
 fn predicate(ev: &mut Evaluator, f: &Value, item: &Value, name: &str) -> EvalResult<bool> {
@@ -284,7 +284,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         }
     }),
     op("genericClosure", 1, |ev, args, pos| {
-        let a = ev.force_attrs(&args[0], Pos::NONE, &arg_ctx(0, "genericClosure"))?;
+        let a = ev.force_attrs(&args[0], Pos::NONE, ArgCtx(0, "genericClosure"))?;
         let get = |name: &str| {
             a.get(name)
                 .map(|x| x.value.clone())

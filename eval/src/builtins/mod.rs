@@ -253,33 +253,46 @@ pub(crate) fn list_arg(
     if let Ok(Value::List(l)) = ev.force(&args[i]) {
         return Ok(l);
     }
-    ev.force_list(&args[i], crate::pos::Pos::NONE, &arg_ctx(i, name))
+    ev.force_list(&args[i], crate::pos::Pos::NONE, ArgCtx(i, name))
 }
 
-/// The frame text C++ Nix uses for a builtin's argument.
-pub(crate) fn arg_ctx(i: usize, name: &str) -> String {
-    let n = nth(i);
-    match name {
-        // C++ Nix words a few of these differently.
-        "elemAt" | "head" | "tail" | "storePath" => {
-            format!("while evaluating the {n} argument passed to 'builtins.{name}'")
+/// The frame text C++ Nix uses for argument `.0` of builtin `.1`, made
+/// only when an error needs it: builtins are called far more often than
+/// they fail, and formatting it up front was 4 % of a `callPackage`-heavy
+/// evaluation.
+#[derive(Clone, Copy)]
+pub(crate) struct ArgCtx<'a>(pub usize, pub &'a str);
+
+impl From<ArgCtx<'_>> for String {
+    fn from(ArgCtx(i, name): ArgCtx<'_>) -> String {
+        let n = nth(i);
+        match name {
+            // C++ Nix words a few of these differently.
+            "elemAt" | "head" | "tail" | "storePath" => {
+                format!("while evaluating the {n} argument passed to 'builtins.{name}'")
+            }
+            "attrNames" | "attrValues" | "listToAttrs" => {
+                format!("while evaluating the argument passed to builtins.{name}")
+            }
+            "foldl'" => format!("while evaluating the {n} argument passed to builtins.foldlStrict"),
+            "add" => format!("while evaluating the {n} argument of the addition"),
+            "sub" => format!("while evaluating the {n} argument of the subtraction"),
+            "mul" => format!("while evaluating the {n} argument of the multiplication"),
+            "div" => format!("while evaluating the {n} operand of the division"),
+            "concatStringsSep" if i == 0 => format!(
+                "while evaluating the first argument (the separator string) passed to builtins.{name}"
+            ),
+            "concatStringsSep" => format!(
+                "while evaluating the second argument (the list of strings to concat) passed to builtins.{name}"
+            ),
+            _ => format!("while evaluating the {n} argument passed to builtins.{name}"),
         }
-        "attrNames" | "attrValues" | "listToAttrs" => {
-            format!("while evaluating the argument passed to builtins.{name}")
-        }
-        "foldl'" => format!("while evaluating the {n} argument passed to builtins.foldlStrict"),
-        "add" => format!("while evaluating the {n} argument of the addition"),
-        "sub" => format!("while evaluating the {n} argument of the subtraction"),
-        "mul" => format!("while evaluating the {n} argument of the multiplication"),
-        "div" => format!("while evaluating the {n} operand of the division"),
-        "concatStringsSep" if i == 0 => format!(
-            "while evaluating the first argument (the separator string) passed to builtins.{name}"
-        ),
-        "concatStringsSep" => format!(
-            "while evaluating the second argument (the list of strings to concat) passed to builtins.{name}"
-        ),
-        _ => format!("while evaluating the {n} argument passed to builtins.{name}"),
     }
+}
+
+/// The frame text C++ Nix uses for a builtin's argument, formatted now.
+pub(crate) fn arg_ctx(i: usize, name: &str) -> String {
+    ArgCtx(i, name).into()
 }
 
 /// A set from name/value pairs (sorted here).

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::{PrimOp, arg_ctx, op};
+use super::{ArgCtx, PrimOp, op};
 use crate::error::{EvalError, EvalResult};
 use crate::eval::Evaluator;
 use crate::io::FileType;
@@ -129,12 +129,12 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
             Pos::NONE,
             "while evaluating the second argument (the path to filter) passed to 'builtins.filterSource'",
         )?;
-        let filter = ev.force_function(&args[0], Pos::NONE, &arg_ctx(0, "filterSource"))?;
+        let filter = ev.force_function(&args[0], Pos::NONE, ArgCtx(0, "filterSource"))?;
         let name = base_name(&path).to_string();
         add_path(ev, &path, &name, Some(filter), true, None)
     }),
     op("path", 1, |ev, args, _| {
-        let a = ev.force_attrs(&args[0], Pos::NONE, &arg_ctx(0, "path"))?;
+        let a = ev.force_attrs(&args[0], Pos::NONE, ArgCtx(0, "path"))?;
         let mut path = None;
         let mut name = None;
         let mut filter = None;

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::rc::Rc;
 
-use super::{PrimOp, arg_ctx, make_attrs, op};
+use super::{ArgCtx, PrimOp, make_attrs, op};
 use crate::error::{EvalError, EvalResult};
 use crate::eval::{CoerceMode, Evaluator};
 use crate::pos::Pos;
@@ -16,13 +16,13 @@ fn str_arg(
     name: &str,
     _pos: Pos,
 ) -> EvalResult<NixString> {
-    ev.force_string(&args[i], Pos::NONE, &arg_ctx(i, name))
+    ev.force_string(&args[i], Pos::NONE, ArgCtx(i, name))
 }
 
 pub(crate) static PRIMOPS: &[PrimOp] = &[
     op("toString", 1, |ev, args, pos| {
         let v = ev.force(&args[0])?;
-        ev.coerce_to_string_ctx(&v, pos, CoerceMode::ToString, &arg_ctx(0, "toString"))
+        ev.coerce_to_string_ctx(&v, pos, CoerceMode::ToString, ArgCtx(0, "toString"))
             .map(Value::String)
     }),
     op("stringLength", 1, |ev, args, pos| {
@@ -69,7 +69,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("concatStringsSep", 2, |ev, args, pos| {
         let sep = str_arg(ev, args, 0, "concatStringsSep", pos)?;
-        let l = ev.force_list(&args[1], Pos::NONE, &arg_ctx(1, "concatStringsSep"))?;
+        let l = ev.force_list(&args[1], Pos::NONE, ArgCtx(1, "concatStringsSep"))?;
         let mut sb = StringBuilder::default();
         for (i, item) in l.iter().enumerate() {
             if i > 0 {
@@ -87,8 +87,8 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(Value::String(sb.finish()))
     }),
     op("replaceStrings", 3, |ev, args, pos| {
-        let from = ev.force_list(&args[0], Pos::NONE, &arg_ctx(0, "replaceStrings"))?;
-        let to = ev.force_list(&args[1], Pos::NONE, &arg_ctx(1, "replaceStrings"))?;
+        let from = ev.force_list(&args[0], Pos::NONE, ArgCtx(0, "replaceStrings"))?;
+        let to = ev.force_list(&args[1], Pos::NONE, ArgCtx(1, "replaceStrings"))?;
         if from.len() != to.len() {
             return Err(EvalError::eval(
                 "'from' and 'to' arguments passed to builtins.replaceStrings have different lengths",
@@ -226,7 +226,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         Ok(Value::String(NixString::new(s.as_bytes())))
     }),
     op("match", 2, |ev, args, pos| {
-        let re = ev.force_string_no_ctx(&args[0], Pos::NONE, &arg_ctx(0, "match"))?;
+        let re = ev.force_string_no_ctx(&args[0], Pos::NONE, ArgCtx(0, "match"))?;
         let re = ev.regex(&re, pos)?;
         let s = str_arg(ev, args, 1, "match", pos)?;
         Ok(match re.match_whole(s.as_bytes()) {
@@ -235,7 +235,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         })
     }),
     op("split", 2, |ev, args, pos| {
-        let re = ev.force_string_no_ctx(&args[0], Pos::NONE, &arg_ctx(0, "split"))?;
+        let re = ev.force_string_no_ctx(&args[0], Pos::NONE, ArgCtx(0, "split"))?;
         let re = ev.regex(&re, pos)?;
         let s = str_arg(ev, args, 1, "split", pos)?;
         let bytes = s.as_bytes();

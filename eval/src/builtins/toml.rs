@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use super::{PrimOp, arg_ctx, make_attrs, op};
+use super::{ArgCtx, PrimOp, make_attrs, op};
 use crate::error::{EvalError, EvalResult};
 use crate::pos::Pos;
 use crate::value::{Attr, AttrSet, Symbol, Value};
@@ -140,7 +140,7 @@ fn table(t: toml::Table, timestamps: bool) -> EvalResult<Value> {
 }
 
 pub(crate) static PRIMOPS: &[PrimOp] = &[op("fromTOML", 1, |ev, args, _| {
-    let s = ev.force_string(&args[0], Pos::NONE, &arg_ctx(0, "fromTOML"))?;
+    let s = ev.force_string(&args[0], Pos::NONE, ArgCtx(0, "fromTOML"))?;
     let text = String::from_utf8_lossy(s.as_bytes());
     let parsed: toml::Table = text
         .parse()

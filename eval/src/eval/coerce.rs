@@ -46,7 +46,7 @@ impl Evaluator {
         v: &Value,
         pos: Pos,
         mode: CoerceMode,
-        ctx: &str,
+        ctx: impl Into<String> + Copy,
     ) -> EvalResult<NixString> {
         // A string coerces to itself in every mode: shared, not copied
         // (`substring` of a long string would otherwise copy all of it).
@@ -71,13 +71,14 @@ impl Evaluator {
         pos: Pos,
         mode: CoerceMode,
         out: &mut StringBuilder,
-        ctx: &str,
+        ctx: impl Into<String> + Copy,
     ) -> EvalResult<()> {
         let with_ctx = |e: Box<EvalError>| {
-            if ctx.is_empty() {
+            let text: String = ctx.into();
+            if text.is_empty() {
                 e
             } else {
-                frame(ctx.to_string(), pos)(e)
+                frame(text, pos)(e)
             }
         };
         let v = self.force(v)?;

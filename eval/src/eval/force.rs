@@ -39,13 +39,23 @@ impl Evaluator {
     }
 
     /// Forces `v` to a Boolean; `ctx` becomes a frame at `pos`.
-    pub(crate) fn force_bool(&mut self, v: &Value, pos: Pos, ctx: &str) -> EvalResult<bool> {
+    pub(crate) fn force_bool(
+        &mut self,
+        v: &Value,
+        pos: Pos,
+        ctx: impl Into<String> + Copy,
+    ) -> EvalResult<bool> {
         let v = self.force(v).map_err(frame(ctx, pos))?;
         self.expect_bool(&v, pos).map_err(frame(ctx, pos))
     }
 
     /// Forces `v` to an integer.
-    pub(crate) fn force_int(&mut self, v: &Value, pos: Pos, ctx: &str) -> EvalResult<i64> {
+    pub(crate) fn force_int(
+        &mut self,
+        v: &Value,
+        pos: Pos,
+        ctx: impl Into<String> + Copy,
+    ) -> EvalResult<i64> {
         let v = self.force(v).map_err(frame(ctx, pos))?;
         match v {
             Value::Int(i) => Ok(i),
@@ -54,7 +64,12 @@ impl Evaluator {
     }
 
     /// Forces `v` to a float (integers convert).
-    pub(crate) fn force_float(&mut self, v: &Value, pos: Pos, ctx: &str) -> EvalResult<f64> {
+    pub(crate) fn force_float(
+        &mut self,
+        v: &Value,
+        pos: Pos,
+        ctx: impl Into<String> + Copy,
+    ) -> EvalResult<f64> {
         let v = self.force(v).map_err(frame(ctx, pos))?;
         match v {
             Value::Int(i) => Ok(i as f64),
@@ -64,7 +79,12 @@ impl Evaluator {
     }
 
     /// Forces `v` to a string, keeping its context.
-    pub(crate) fn force_string(&mut self, v: &Value, pos: Pos, ctx: &str) -> EvalResult<NixString> {
+    pub(crate) fn force_string(
+        &mut self,
+        v: &Value,
+        pos: Pos,
+        ctx: impl Into<String> + Copy,
+    ) -> EvalResult<NixString> {
         let v = self.force(v).map_err(frame(ctx, pos))?;
         self.expect_string(&v, pos).map_err(frame(ctx, pos))
     }
@@ -74,7 +94,7 @@ impl Evaluator {
         &mut self,
         v: &Value,
         pos: Pos,
-        ctx: &str,
+        ctx: impl Into<String> + Copy,
     ) -> EvalResult<NixString> {
         let s = self.force_string(v, pos, ctx)?;
         if s.has_context() {
@@ -96,7 +116,7 @@ impl Evaluator {
         &mut self,
         v: &Value,
         pos: Pos,
-        ctx: &str,
+        ctx: impl Into<String> + Copy,
     ) -> EvalResult<Rc<Vec<Value>>> {
         match self.force(v).map_err(frame(ctx, pos))? {
             Value::List(l) => Ok(l),
@@ -109,7 +129,7 @@ impl Evaluator {
         &mut self,
         v: &Value,
         pos: Pos,
-        ctx: &str,
+        ctx: impl Into<String> + Copy,
     ) -> EvalResult<Rc<AttrSet>> {
         match self.force(v).map_err(frame(ctx, pos))? {
             Value::Attrs(a) => Ok(a),
@@ -118,7 +138,12 @@ impl Evaluator {
     }
 
     /// Forces `v` to a function.
-    pub(crate) fn force_function(&mut self, v: &Value, pos: Pos, ctx: &str) -> EvalResult<Value> {
+    pub(crate) fn force_function(
+        &mut self,
+        v: &Value,
+        pos: Pos,
+        ctx: impl Into<String> + Copy,
+    ) -> EvalResult<Value> {
         let f = self.force(v).map_err(frame(ctx, pos))?;
         if f.is_function() || matches!(&f, Value::Attrs(a) if a.get("__functor").is_some()) {
             Ok(f)
