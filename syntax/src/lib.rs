@@ -17,9 +17,11 @@ pub mod exact;
 pub mod globals;
 mod line_index;
 mod parse;
+mod reparse;
 mod source;
 
 pub use line_index::{LineCol, LineIndex, WideLineCol};
 pub use parse::{Parse, SyntaxError, parse};
+pub use reparse::reparse;
 pub use rnix::{SyntaxKind, SyntaxNode, SyntaxToken, TextRange, TextSize, ast};
 pub use source::{NonUtf8Error, decode_source};

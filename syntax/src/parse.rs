@@ -15,10 +15,33 @@ pub struct SyntaxError {
 /// The result of [`parse`]: a tree that always exists, plus its errors.
 ///
 /// Cheap to clone (the tree is reference-counted and immutable).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Parse {
-    green: GreenNode,
-    errors: Vec<SyntaxError>,
+    pub(crate) green: GreenNode,
+    pub(crate) errors: Vec<SyntaxError>,
+    /// Upper bounds of the nesting the safety scan measured (`None`: the
+    /// text was too short to be scanned, or was parsed flat); what
+    /// [`crate::reparse`] needs to know an edit stays within the limits.
+    pub(crate) peaks: Option<Peaks>,
+}
+
+/// Two parses are equal when their trees and errors are; the nesting
+/// bounds are bookkeeping.
+impl PartialEq for Parse {
+    fn eq(&self, other: &Parse) -> bool {
+        self.green == other.green && self.errors == other.errors
+    }
+}
+
+impl Eq for Parse {}
+
+/// Upper bounds of what [`excessive_nesting`] tracks, over a whole text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peaks {
+    /// Bracket depth.
+    pub(crate) depth: u32,
+    /// Non-trivia tokens directly at one bracket level.
+    pub(crate) level_tokens: u32,
 }
 
 impl Parse {
@@ -46,12 +69,12 @@ impl Parse {
 
 /// Brackets nested deeper than this make the parse give up (C++ Nix's own
 /// parser gives up far earlier, so no real file comes close).
-const MAX_BRACKET_DEPTH: usize = 4096;
+pub(crate) const MAX_BRACKET_DEPTH: usize = 4096;
 
 /// More tokens than this inside one bracket level could nest as deeply as
 /// they are long (`a + a + …`, `f a a …` build left-nested trees), which
 /// would exhaust the stack of whoever builds, walks or drops the tree.
-const MAX_TOKENS_PER_LEVEL: u32 = 500_000;
+pub(crate) const MAX_TOKENS_PER_LEVEL: u32 = 500_000;
 
 /// Longest function application (`f a b …`) analysed; rowan's node cache
 /// takes quadratic time in it, and no hand-written code comes near.
@@ -63,9 +86,26 @@ const MAX_APPLICATION_CHAIN: u32 = 2_000;
 /// tree (every token under one error node) with a single error, so that
 /// every consumer stays within its stack.
 pub fn parse(text: &str) -> Parse {
-    if let Some(offset) = excessive_nesting(text) {
-        return flat_parse(text, offset);
+    // Only long texts can nest too deeply; short ones are not scanned.
+    let peaks = if text.len() < MAX_BRACKET_DEPTH {
+        None
+    } else {
+        match excessive_nesting(text) {
+            Ok(peaks) => Some(peaks),
+            Err(offset) => return flat_parse(text, offset),
+        }
+    };
+    let (green, errors) = parse_unchecked(text);
+    Parse {
+        green,
+        errors,
+        peaks,
     }
+}
+
+/// rnix's parse of `text`, errors described and in source order, without
+/// the nesting check.
+pub(crate) fn parse_unchecked(text: &str) -> (GreenNode, Vec<SyntaxError>) {
     let parsed = rnix::Root::parse(text);
     let end = TextSize::of(text);
     let mut errors: Vec<SyntaxError> = parsed
@@ -75,19 +115,17 @@ pub fn parse(text: &str) -> Parse {
         .collect();
     errors.sort_by_key(|err| err.range.start());
     errors.dedup();
-    Parse {
-        green: parsed.syntax().green().to_owned(),
-        errors,
-    }
+    (parsed.syntax().green().to_owned(), errors)
 }
 
-/// Where `text` first nests too deeply to parse safely, if it does. Only
-/// long texts can; short ones are not scanned.
-fn excessive_nesting(text: &str) -> Option<TextSize> {
+/// Where `text` first nests too deeply to parse safely, if it does;
+/// otherwise the deepest nesting and the most tokens at one level.
+pub(crate) fn excessive_nesting(text: &str) -> Result<Peaks, TextSize> {
     use rnix::SyntaxKind::*;
-    if text.len() < MAX_BRACKET_DEPTH {
-        return None;
-    }
+    let mut peaks = Peaks {
+        depth: 0,
+        level_tokens: 0,
+    };
     let mut levels = vec![Level::default()];
     let mut offset = TextSize::from(0);
     for (kind, token) in rnix::tokenize(text) {
@@ -101,8 +139,9 @@ fn excessive_nesting(text: &str) -> Option<TextSize> {
                     ..Level::default()
                 });
                 if too_long || levels.len() > MAX_BRACKET_DEPTH {
-                    return Some(offset);
+                    return Err(offset);
                 }
+                peaks.depth = peaks.depth.max(levels.len() as u32 - 1);
             }
             TOKEN_R_PAREN | TOKEN_R_BRACK | TOKEN_R_BRACE | TOKEN_INTERPOL_END => {
                 if levels.len() > 1 {
@@ -112,7 +151,7 @@ fn excessive_nesting(text: &str) -> Option<TextSize> {
             TOKEN_IDENT | TOKEN_INTEGER | TOKEN_FLOAT | TOKEN_PATH_ABS | TOKEN_PATH_REL
             | TOKEN_PATH_HOME | TOKEN_PATH_SEARCH | TOKEN_URI | TOKEN_STRING_START => {
                 if level.operand(false) {
-                    return Some(offset);
+                    return Err(offset);
                 }
             }
             TOKEN_STRING_CONTENT | TOKEN_STRING_END | TOKEN_DOT => level.count_token(),
@@ -121,15 +160,15 @@ fn excessive_nesting(text: &str) -> Option<TextSize> {
                 level.run = 0;
             }
         }
-        if levels
-            .last()
-            .is_some_and(|l| l.tokens > MAX_TOKENS_PER_LEVEL)
-        {
-            return Some(offset);
+        if let Some(level) = levels.last() {
+            if level.tokens > MAX_TOKENS_PER_LEVEL {
+                return Err(offset);
+            }
+            peaks.level_tokens = peaks.level_tokens.max(level.tokens);
         }
         offset += TextSize::of(token);
     }
-    None
+    Ok(peaks)
 }
 
 /// What [`excessive_nesting`] tracks per bracket level.
@@ -179,6 +218,7 @@ fn flat_parse(text: &str, offset: TextSize) -> Parse {
     Parse {
         green: builder.finish(),
         errors: vec![error],
+        peaks: None,
     }
 }
 

@@ -1,0 +1,342 @@
+//! Incremental reparsing: the parse of an edited text, reusing the parse
+//! of the text before the edit.
+//!
+//! An editor changes a few characters at a time, and a full rnix parse of
+//! a 20,000-line file takes ~60 ms — more than the whole budget for
+//! showing diagnostics. Most edits fall inside the binding list of one
+//! `let` or attribute set, so only the bindings the edit touches are
+//! parsed again (wrapped in `{ … }`, which rnix parses with the same loop
+//! as any binding list) and spliced into the old tree; the rest of the
+//! tree is shared.
+//!
+//! The splice is exact: rnix parses a binding list one binding at a time,
+//! each from its first token to its `;`, with no state carried between
+//! them, so when the reparsed bindings start after a `;` (or the opening
+//! token) and end at a `;` (or the closing token) the result is the tree a
+//! full parse would build. `tests` checks that against full parses of
+//! random edits. Whatever does not fit — an edit outside any binding list,
+//! one that changes where a binding list starts or ends, a result that
+//! could exceed a nesting limit — gets a full parse.
+
+use rnix::SyntaxKind::{self, *};
+use rnix::{SyntaxNode, TextRange, TextSize};
+use rowan::{GreenNode, NodeOrToken};
+
+use crate::parse::{
+    MAX_BRACKET_DEPTH, MAX_TOKENS_PER_LEVEL, Parse, Peaks, SyntaxError, excessive_nesting, parse,
+    parse_unchecked,
+};
+
+/// rnix gives up below this many nested expressions (its own limit).
+const MAX_PARSER_DEPTH: usize = 512;
+
+/// The parse of `new_text`, given `old`, the parse of `old_text`: equal
+/// to `parse(new_text)`, computed from `old` when the edit between the
+/// two texts stays inside one binding list.
+pub fn reparse(old: &Parse, old_text: &str, new_text: &str) -> Parse {
+    splice(old, old_text, new_text).unwrap_or_else(|| parse(new_text))
+}
+
+/// The edit between two texts: the changed range in the old text and the
+/// length of its replacement.
+fn edit(old_text: &str, new_text: &str) -> (TextRange, TextSize) {
+    let (old, new) = (old_text.as_bytes(), new_text.as_bytes());
+    let mut prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let max_suffix = old.len().min(new.len()) - prefix;
+    let mut suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    // On character boundaries, so that the ranges slice both texts.
+    while !old_text.is_char_boundary(prefix) || !new_text.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    while !old_text.is_char_boundary(old.len() - suffix)
+        || !new_text.is_char_boundary(new.len() - suffix)
+    {
+        suffix -= 1;
+    }
+    let range = TextRange::new(
+        TextSize::from(prefix as u32),
+        TextSize::from((old.len() - suffix) as u32),
+    );
+    (range, TextSize::from((new.len() - suffix - prefix) as u32))
+}
+
+fn splice(old: &Parse, old_text: &str, new_text: &str) -> Option<Parse> {
+    // Short texts are parsed whole (they are fast, and unscanned).
+    let peaks = old.peaks?;
+    if new_text.len() < MAX_BRACKET_DEPTH || old.green.text_len() != TextSize::of(old_text) {
+        return None;
+    }
+    let (changed, inserted) = edit(old_text, new_text);
+    let root = SyntaxNode::new_root(old.green.clone());
+    let list = binding_list(&root, changed)?;
+    let children: Vec<_> = list.children_with_tokens().collect();
+    let (first, last) = region(&children, changed)?;
+    let start = children[first].text_range().start();
+    let old_end = children[last].text_range().end();
+    let new_end = old_end - changed.len() + inserted;
+    if !edges_hold(new_text, start, new_end) {
+        return None;
+    }
+    let text = &new_text[usize::from(start)..usize::from(new_end)];
+
+    // The region alone, as the bindings of a set.
+    let wrapped = format!("{{{text}}}");
+    let region_peaks = excessive_nesting(&wrapped).ok()?;
+    let depth = root_depth(&list) + 1;
+    if depth as u32 + region_peaks.depth > MAX_BRACKET_DEPTH as u32
+        || peaks.level_tokens + region_peaks.level_tokens > MAX_TOKENS_PER_LEVEL
+    {
+        return None;
+    }
+    let (green, errors) = parse_unchecked(&wrapped);
+    let set = green.children().next()?.into_node()?;
+    if green.children().count() != 1
+        || kind_of(set.kind()) != NODE_ATTR_SET
+        || set.text_len() != TextSize::of(wrapped.as_str())
+    {
+        return None;
+    }
+    let mut parts: Vec<NodeOrToken<GreenNode, rowan::GreenToken>> = set
+        .children()
+        .map(|c| match c {
+            NodeOrToken::Node(n) => NodeOrToken::Node(n.to_owned()),
+            NodeOrToken::Token(t) => NodeOrToken::Token(t.to_owned()),
+        })
+        .collect();
+    // `{` … `}`: the region's own elements in between.
+    let opened = parts.first().is_some_and(|p| is_token(p, TOKEN_L_BRACE));
+    let closed = parts.last().is_some_and(|p| is_token(p, TOKEN_R_BRACE));
+    if !opened || !closed || parts.len() < 2 {
+        return None;
+    }
+    parts.pop();
+    parts.remove(0);
+    // It must still end where a binding ends (or at the list's end), so
+    // that the next binding is parsed as before.
+    let at_list_end =
+        children[last + 1].kind() == TOKEN_IN || children[last + 1].kind() == TOKEN_R_BRACE;
+    let ends_bound = parts
+        .iter()
+        .rev()
+        .find(|p| !is_trivia(p))
+        .is_some_and(|p| p.as_node().is_some_and(ends_with_semicolon));
+    if !(at_list_end || ends_bound) {
+        return None;
+    }
+    if depth + max_depth(&parts) >= MAX_PARSER_DEPTH {
+        return None;
+    }
+    // A `let` list ends at the first `in` where a binding could start;
+    // inside `{…}` that `in` is an error within a binding instead.
+    if list.kind() == NODE_LET_IN && parts.iter().any(has_stray_in) {
+        return None;
+    }
+
+    let new_list = list.green().splice_children(first..=last, parts);
+    let green = list.replace_with(new_list);
+    if green.text_len() != TextSize::of(new_text) {
+        return None;
+    }
+
+    // Errors: those before the region stay, those after it move, those of
+    // the region come from its own parse (offset by the `{`).
+    let mut all = Vec::with_capacity(old.errors.len() + errors.len());
+    for e in &old.errors {
+        let r = e.range;
+        let range = if r.end() <= start && r.start() < start {
+            r
+        } else if r.start() >= old_end && r.start() > start {
+            TextRange::new(r.start() - old_end + new_end, r.end() - old_end + new_end)
+        } else if r.start() >= start && r.end() <= old_end {
+            continue;
+        } else {
+            // Straddles the region: its cause is unclear.
+            return None;
+        };
+        all.push(SyntaxError {
+            range,
+            message: e.message.clone(),
+        });
+    }
+    let open = TextSize::from(1);
+    for e in errors {
+        if e.range.start() < open || e.range.end() > open + TextSize::of(text) {
+            return None;
+        }
+        all.push(SyntaxError {
+            range: TextRange::new(e.range.start() - open + start, e.range.end() - open + start),
+            message: e.message,
+        });
+    }
+    all.sort_by_key(|e| e.range.start());
+    all.dedup();
+    Some(Parse {
+        green,
+        errors: all,
+        peaks: Some(Peaks {
+            depth: peaks.depth.max(depth as u32 + region_peaks.depth),
+            level_tokens: peaks.level_tokens + region_peaks.level_tokens,
+        }),
+    })
+}
+
+/// Whether the region's first and last characters tokenize the same
+/// inside the whole text as inside `{…}`: no token may run across its
+/// edges (`let` followed by a name, a name followed by `in`).
+fn edges_hold(new_text: &str, start: TextSize, end: TextSize) -> bool {
+    let word = |c: char| c.is_alphanumeric() || "_'-".contains(c);
+    let (start, end) = (usize::from(start), usize::from(end));
+    let before = new_text[..start].chars().next_back();
+    let region = &new_text[start..end];
+    let after = new_text[end..].chars().next();
+    let (Some(first), Some(last)) = (region.chars().next(), region.chars().next_back()) else {
+        return false;
+    };
+    let start_ok = match before {
+        Some(';' | '{') => true,
+        Some(b) => first.is_whitespace() || !(word(b) && word(first)),
+        None => false,
+    };
+    let end_ok = last == ';'
+        || last.is_whitespace()
+        || after.is_none_or(char::is_whitespace)
+        || (after == Some('}') && (last.is_alphanumeric() || ")]\"".contains(last)))
+        || (after.is_some_and(word) && !word(last) && !"./+".contains(last));
+    start_ok && end_ok
+}
+
+/// The innermost binding list (`let … in` or `{ … }`) whose bindings the
+/// changed range lies among: strictly after its opening token and before
+/// its closing one.
+fn binding_list(root: &SyntaxNode, changed: TextRange) -> Option<SyntaxNode> {
+    let covering = match root.covering_element(changed) {
+        NodeOrToken::Node(n) => n,
+        NodeOrToken::Token(t) => t.parent()?,
+    };
+    covering.ancestors().find_map(|node| {
+        let (open, close) = match node.kind() {
+            NODE_LET_IN => (TOKEN_LET, TOKEN_IN),
+            NODE_ATTR_SET => (TOKEN_L_BRACE, TOKEN_R_BRACE),
+            _ => return None,
+        };
+        let mut tokens = node.children_with_tokens().filter_map(|c| c.into_token());
+        let open = tokens.find(|t| t.kind() == open)?;
+        let close = node
+            .children_with_tokens()
+            .filter_map(|c| c.into_token())
+            .find(|t| t.kind() == close)?;
+        (open.text_range().end() < changed.start() && changed.end() < close.text_range().start())
+            .then_some(node)
+    })
+}
+
+/// The children (indices into `children`) to parse again: every element
+/// the changed range touches, widened to whole bindings between a `;` (or
+/// the opening token) and a `;` (or the closing token).
+fn region(
+    children: &[NodeOrToken<SyntaxNode, rnix::SyntaxToken>],
+    changed: TextRange,
+) -> Option<(usize, usize)> {
+    let open = children
+        .iter()
+        .position(|c| matches!(c.kind(), TOKEN_LET | TOKEN_L_BRACE))?;
+    let close = children
+        .iter()
+        .position(|c| matches!(c.kind(), TOKEN_IN | TOKEN_R_BRACE))?;
+    let touches = |c: &NodeOrToken<SyntaxNode, rnix::SyntaxToken>| {
+        let r = c.text_range();
+        r.start() <= changed.end() && changed.start() <= r.end()
+    };
+    let mut first = (open + 1..close).find(|&i| touches(&children[i]))?;
+    let mut last = (first..close).rev().find(|&i| touches(&children[i]))?;
+    // Back to just after a clean binding or the opening token.
+    while first > open + 1 && !is_clean_binding(&children[first - 1]) {
+        first -= 1;
+    }
+    // On to a clean binding (included) or the closing token.
+    while last + 1 < close && !is_clean_binding(&children[last]) {
+        last += 1;
+    }
+    Some((first, last))
+}
+
+fn is_clean_binding(c: &NodeOrToken<SyntaxNode, rnix::SyntaxToken>) -> bool {
+    match c {
+        NodeOrToken::Node(n) => {
+            matches!(n.kind(), NODE_ATTRPATH_VALUE | NODE_INHERIT)
+                && ends_with_semicolon_node(n)
+                && !n.descendants().any(|d| d.kind() == NODE_ERROR)
+        }
+        NodeOrToken::Token(_) => false,
+    }
+}
+
+fn ends_with_semicolon_node(n: &SyntaxNode) -> bool {
+    n.last_token().is_some_and(|t| t.kind() == TOKEN_SEMICOLON)
+}
+
+fn ends_with_semicolon(n: &GreenNode) -> bool {
+    matches!(kind_of(n.kind()), NODE_ATTRPATH_VALUE | NODE_INHERIT)
+        && n.children()
+            .last()
+            .and_then(|c| c.into_token())
+            .is_some_and(|t| kind_of(t.kind()) == TOKEN_SEMICOLON)
+}
+
+fn is_token(p: &NodeOrToken<GreenNode, rowan::GreenToken>, kind: SyntaxKind) -> bool {
+    p.as_token().is_some_and(|t| kind_of(t.kind()) == kind)
+}
+
+fn is_trivia(p: &NodeOrToken<GreenNode, rowan::GreenToken>) -> bool {
+    p.as_token().is_some_and(|t| kind_of(t.kind()).is_trivia())
+}
+
+fn kind_of(raw: rowan::SyntaxKind) -> SyntaxKind {
+    <rnix::NixLanguage as rowan::Language>::kind_from_raw(raw)
+}
+
+/// Whether `part` holds an `in` that no `let` inside it owns.
+fn has_stray_in(part: &NodeOrToken<GreenNode, rowan::GreenToken>) -> bool {
+    fn stray(node: &rowan::GreenNodeData) -> bool {
+        node.children().any(|c| match c {
+            NodeOrToken::Token(t) => kind_of(t.kind()) == TOKEN_IN,
+            NodeOrToken::Node(n) => kind_of(n.kind()) != NODE_LET_IN && stray(n),
+        })
+    }
+    match part {
+        NodeOrToken::Token(t) => kind_of(t.kind()) == TOKEN_IN,
+        NodeOrToken::Node(n) => kind_of(n.kind()) != NODE_LET_IN && stray(n),
+    }
+}
+
+/// Nodes above `node` (an upper bound of rnix's expression depth there).
+fn root_depth(node: &SyntaxNode) -> usize {
+    node.ancestors().count()
+}
+
+/// The deepest node nesting among `parts`.
+fn max_depth(parts: &[NodeOrToken<GreenNode, rowan::GreenToken>]) -> usize {
+    fn depth(n: &rowan::GreenNodeData) -> usize {
+        1 + n
+            .children()
+            .filter_map(|c| c.into_node())
+            .map(depth)
+            .max()
+            .unwrap_or(0)
+    }
+    parts
+        .iter()
+        .filter_map(|p| p.as_node())
+        .map(|n| depth(n))
+        .max()
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests;
