@@ -33,6 +33,11 @@ pub struct SourceFile {
     /// The text analysed.
     #[returns(ref)]
     pub text: Arc<str>,
+    /// The parse of `text` when the host already made it — incrementally,
+    /// from the parse before an edit (see [`tvix_syntax::reparse`]);
+    /// `None`: [`parse`] parses `text` itself.
+    #[returns(ref)]
+    pub reparsed: Option<Parse>,
 }
 
 /// The set of files the workspace knows, by path.
@@ -82,7 +87,10 @@ pub use salsa::Database as Db;
 /// The lossless parse of a file.
 #[salsa::tracked(returns(ref))]
 pub fn parse(db: &dyn Db, file: SourceFile) -> Parse {
-    tvix_syntax::parse(file.text(db))
+    match file.reparsed(db) {
+        Some(parse) => parse.clone(),
+        None => tvix_syntax::parse(file.text(db)),
+    }
 }
 
 /// Offsets ↔ lines for a file.

@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use salsa::Setter;
 use tvix_syntax::{LineIndex, TextRange, TextSize};
 
@@ -137,9 +137,13 @@ impl AnalysisHost {
             };
             touched.push(path);
         }
+        let mut edited: FxHashSet<String> = FxHashSet::default();
         for (path, text) in change.buffers {
             match text {
-                Some(text) => self.buffers.insert(path.clone(), text),
+                Some(text) => {
+                    edited.insert(path.clone());
+                    self.buffers.insert(path.clone(), text)
+                }
                 None => self.buffers.remove(&path),
             };
             touched.push(path);
@@ -151,11 +155,19 @@ impl AnalysisHost {
             match (text, self.files.get(&path)) {
                 (Some(text), Some(file)) => {
                     if **file.text(&self.db) != **text {
+                        // An edited buffer is reparsed from its last parse
+                        // (which its diagnostics made): a few bindings
+                        // instead of the whole file.
+                        let reparsed = edited.contains(&path).then(|| {
+                            let old = db::parse(&self.db, *file);
+                            tvix_syntax::reparse(old, file.text(&self.db), text)
+                        });
                         file.set_text(&mut self.db).to(text.clone());
+                        file.set_reparsed(&mut self.db).to(reparsed);
                     }
                 }
                 (Some(text), None) => {
-                    let file = SourceFile::new(&self.db, path.clone(), text.clone());
+                    let file = SourceFile::new(&self.db, path.clone(), text.clone(), None);
                     self.files.insert(path, file);
                     files_changed = true;
                 }

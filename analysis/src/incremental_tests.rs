@@ -132,3 +132,46 @@ fn changes_cancel_running_queries() {
     assert!(worker.join().unwrap());
     assert_eq!(&*host.analysis().file_text(file).unwrap(), "2");
 }
+
+/// An edited open buffer is reparsed from its previous parse; what it
+/// reports must be what a fresh parse of the new text reports, through a
+/// sequence of edits that break the file and mend it again.
+#[test]
+fn edited_buffers_report_what_a_fresh_parse_does() {
+    let mut text = String::from("{ pkgs ? { }, ... }:\nlet\n");
+    for i in 0..200 {
+        text.push_str(&format!(
+            "  f{i} = {{ a, b ? {i} }}: a + b;\n  v{i} = f{i} {{ a = 1; }};\n"
+        ));
+    }
+    text.push_str("in\n{ result = v199; }\n");
+    let anchor = text.find("  v100 =").unwrap();
+    let edits = ["x", "", "v100 = 1;", "", "\"", "", "let", "", "inherit z;"];
+    let mut host = AnalysisHost::new(Arc::new(NoFileSystem));
+    host.set_buffer("/big.nix", Some(text.clone().into()));
+    for (step, insert) in edits.iter().enumerate() {
+        let current = if insert.is_empty() {
+            text.clone()
+        } else {
+            format!("{}{}{}", &text[..anchor], insert, &text[anchor..])
+        };
+        let analysis = host.analysis();
+        let file = analysis.file_id("/big.nix").unwrap().unwrap();
+        let _ = analysis.diagnostics(file).unwrap();
+        drop(analysis);
+        host.set_buffer("/big.nix", Some(current.clone().into()));
+        let incremental = {
+            let analysis = host.analysis();
+            let file = analysis.file_id("/big.nix").unwrap().unwrap();
+            analysis.diagnostics(file).unwrap()
+        };
+        let mut fresh_host = AnalysisHost::new(Arc::new(NoFileSystem));
+        fresh_host.set_buffer("/big.nix", Some(current.clone().into()));
+        let fresh = {
+            let analysis = fresh_host.analysis();
+            let file = analysis.file_id("/big.nix").unwrap().unwrap();
+            analysis.diagnostics(file).unwrap()
+        };
+        assert_eq!(incremental, fresh, "step {step}");
+    }
+}
