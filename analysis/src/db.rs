@@ -148,9 +148,13 @@ pub fn resolved_imports(db: &dyn Db, file: SourceFile) -> Arc<Vec<Option<SourceF
 pub fn diagnostics(db: &dyn Db, file: SourceFile) -> Arc<Vec<Diagnostic>> {
     let settings = SettingsInput::get(db).settings(db);
     let parsed = parse(db, file);
-    let mut all = crate::check_resolved(file.text(db), parsed, || {
-        crate::lints::lint_resolved(parsed, name_resolution(db, file))
-    });
+    let (text, path) = (file.text(db), file.path(db));
+    let mut all = crate::check_resolved(
+        text,
+        parsed,
+        || crate::exact_check::exact_syntax_error_since(path, text, parsed),
+        || crate::lints::lint_names(name_resolution(db, file)),
+    );
     all.retain(|d| !settings.disabled_lints.iter().any(|c| c == d.code.as_str()));
     Arc::new(all)
 }

@@ -23,6 +23,7 @@ mod def;
 mod diagnostic;
 mod eval_backed;
 mod eval_budget;
+mod exact_check;
 #[cfg(test)]
 mod fixture;
 mod host;
@@ -49,20 +50,28 @@ pub fn check_file(text: &str) -> Vec<Diagnostic> {
 
 /// Every diagnostic for a text already parsed, sorted by position.
 pub(crate) fn check_parsed(text: &str, parse: &tvix_syntax::Parse) -> Vec<Diagnostic> {
-    check_resolved(text, parse, || lints::lint(parse))
+    check_resolved(
+        text,
+        parse,
+        || exact_check::exact_syntax_error(text),
+        || lints::lint_names(&scopes::resolve(parse)),
+    )
 }
 
-/// Texts at least this long have their exact syntax check run on a thread
-/// of its own, beside the lints (the two take similar time).
+/// Texts at least this long have their tree-only checks (the exact syntax
+/// check, duplicates, deprecated syntax) run on a thread of their own,
+/// beside name resolution and the lints about names (the two halves take
+/// similar time).
 const PARALLEL_CHECK_BYTES: usize = 64 * 1024;
 
-/// [`check_parsed`] with the lints computed by `lint`: the exact syntax
-/// check (when the tolerant parse found no error) runs concurrently with
-/// it on large texts.
+/// Every diagnostic of a parsed text: its syntax errors, the exact syntax
+/// check made by `exact` (when the tolerant parse found no error), the
+/// name lints made by `name_lints` and the tree lints.
 pub(crate) fn check_resolved(
     text: &str,
     parse: &tvix_syntax::Parse,
-    lint: impl FnOnce() -> Vec<Diagnostic>,
+    exact: impl FnOnce() -> Option<Diagnostic> + Send,
+    name_lints: impl FnOnce() -> Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = parse
         .errors()
@@ -72,50 +81,27 @@ pub(crate) fn check_resolved(
         .filter(|err| !err.message.starts_with(DUPLICATE_FORMAL_PREFIX))
         .map(|err| Diagnostic::new(DiagnosticCode::SyntaxError, err.range, err.message.clone()))
         .collect();
-    if !diagnostics.is_empty() {
-        diagnostics.extend(lint());
-    } else if text.len() >= PARALLEL_CHECK_BYTES {
-        let (exact, lints) = std::thread::scope(|scope| {
-            let exact = scope.spawn(|| exact_syntax_error(text));
-            let lints = lint();
-            // The check never panics on any input (fuzzed); should it, the
-            // lints are still reported.
-            (exact.join().ok().flatten(), lints)
-        });
-        diagnostics.extend(exact);
-        diagnostics.extend(lints);
+    let clean = diagnostics.is_empty();
+    let tree_checks = || {
+        let exact = if clean { exact() } else { None };
+        (exact, lints::lint_tree(parse))
+    };
+    let ((exact, tree), names) = if text.len() >= PARALLEL_CHECK_BYTES {
+        std::thread::scope(|scope| {
+            let tree = scope.spawn(tree_checks);
+            let names = name_lints();
+            // The checks never panic on any input (fuzzed); should one,
+            // the name lints are still reported.
+            (tree.join().unwrap_or_default(), names)
+        })
     } else {
-        diagnostics.extend(exact_syntax_error(text));
-        diagnostics.extend(lint());
-    }
+        (tree_checks(), name_lints())
+    };
+    diagnostics.extend(exact);
+    diagnostics.extend(names);
+    diagnostics.extend(tree);
     diagnostics.sort_by_key(|d| (d.range.start(), d.range.end(), d.code));
     diagnostics
-}
-
-/// The syntax error C++ Nix would report for a text the tolerant parser
-/// accepted: rnix is more permissive in places (dynamic attributes in
-/// `let`, pipe operators without the experimental feature, paths with a
-/// trailing slash, out-of-range integers, …), and a file that C++ Nix
-/// rejects must not pass `tvix check`. Undefined names and duplicates are
-/// left to the lints, which report all of them rather than the first.
-fn exact_syntax_error(text: &str) -> Option<Diagnostic> {
-    use tvix_syntax::exact::{FailureKind, ParseContext, parse};
-    // Path literals are resolved against these, but never read.
-    let ctx = ParseContext {
-        source_name: "",
-        base_dir: "/",
-        home: Some("/"),
-    };
-    let failure = parse(text, &ctx).err()?;
-    if failure.kind() != FailureKind::Syntax {
-        return None;
-    }
-    let range = failure.range().unwrap_or_default();
-    Some(Diagnostic::new(
-        DiagnosticCode::SyntaxError,
-        range,
-        failure.message(),
-    ))
 }
 
 /// How tvix-syntax words the duplicate-formal parse error it may report.

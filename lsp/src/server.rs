@@ -51,15 +51,19 @@ struct State {
 }
 
 /// Publishes a file's diagnostics (all of them, replacing the last list).
-fn publish(
-    output: &Output,
-    uri: lsp::Uri,
-    diagnostics: Vec<lsp::Diagnostic>,
-    version: Option<i32>,
-) {
+fn publish(output: &Output, uri: lsp::Uri, diagnostics: &[lsp::Diagnostic], version: Option<i32>) {
+    /// `PublishDiagnosticsParams` over a borrowed list: a file with
+    /// thousands of warnings is not copied to be sent.
+    #[derive(serde::Serialize)]
+    struct Params<'a> {
+        uri: lsp::Uri,
+        diagnostics: &'a [lsp::Diagnostic],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        version: Option<i32>,
+    }
     output.notify(
         "textDocument/publishDiagnostics",
-        &lsp::PublishDiagnosticsParams {
+        &Params {
             uri,
             diagnostics,
             version,
@@ -181,7 +185,7 @@ impl Server {
             }
             for (path, version, _, diagnostics) in &static_diagnostics {
                 if let Some(uri) = convert::uri(path) {
-                    publish(&output, uri, diagnostics.clone(), Some(*version));
+                    publish(&output, uri, diagnostics, Some(*version));
                 }
             }
 
@@ -246,7 +250,7 @@ impl Server {
                         return None;
                     }
                     if let Some(uri) = convert::uri(&path) {
-                        publish(&output, uri, diagnostics, Some(version));
+                        publish(&output, uri, &diagnostics, Some(version));
                     }
                     refreshed |= !evaluation.hints.is_empty();
                 }
@@ -600,7 +604,7 @@ impl LanguageServer for Server {
             disk: vec![(path, disk)],
             ..Change::default()
         });
-        publish(&self.output, params.text_document.uri, Vec::new(), None);
+        publish(&self.output, params.text_document.uri, &[], None);
     }
 
     async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {

@@ -22,6 +22,6 @@ mod source;
 
 pub use line_index::{LineCol, LineIndex, WideLineCol};
 pub use parse::{Parse, SyntaxError, parse};
-pub use reparse::reparse;
+pub use reparse::{ChangedBindings, ListKind, changed_bindings, reparse};
 pub use rnix::{SyntaxKind, SyntaxNode, SyntaxToken, TextRange, TextSize, ast};
 pub use source::{NonUtf8Error, decode_source};

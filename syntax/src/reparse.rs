@@ -41,15 +41,13 @@ pub fn reparse(old: &Parse, old_text: &str, new_text: &str) -> Parse {
 /// length of its replacement.
 fn edit(old_text: &str, new_text: &str) -> (TextRange, TextSize) {
     let (old, new) = (old_text.as_bytes(), new_text.as_bytes());
-    let mut prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let mut prefix = common_len(old, new, false);
     let max_suffix = old.len().min(new.len()) - prefix;
-    let mut suffix = old
-        .iter()
-        .rev()
-        .zip(new.iter().rev())
-        .take(max_suffix)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let mut suffix = common_len(
+        &old[old.len() - max_suffix..],
+        &new[new.len() - max_suffix..],
+        true,
+    );
     // On character boundaries, so that the ranges slice both texts.
     while !old_text.is_char_boundary(prefix) || !new_text.is_char_boundary(prefix) {
         prefix -= 1;
@@ -66,6 +64,36 @@ fn edit(old_text: &str, new_text: &str) -> (TextRange, TextSize) {
     (range, TextSize::from((new.len() - suffix - prefix) as u32))
 }
 
+/// How many bytes `a` and `b` share at their start (or, `from_end`, at
+/// their end); compared a block at a time, as a memcmp, since the texts
+/// an editor sends are the whole file on every keystroke.
+fn common_len(a: &[u8], b: &[u8], from_end: bool) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let (a, b) = if from_end {
+        (&a[a.len() - n..], &b[b.len() - n..])
+    } else {
+        (&a[..n], &b[..n])
+    };
+    let mut same = 0;
+    if from_end {
+        while same + BLOCK <= n && a[n - same - BLOCK..n - same] == b[n - same - BLOCK..n - same] {
+            same += BLOCK;
+        }
+        while same < n && a[n - same - 1] == b[n - same - 1] {
+            same += 1;
+        }
+    } else {
+        while same + BLOCK <= n && a[same..same + BLOCK] == b[same..same + BLOCK] {
+            same += BLOCK;
+        }
+        while same < n && a[same] == b[same] {
+            same += 1;
+        }
+    }
+    same
+}
+
 fn splice(old: &Parse, old_text: &str, new_text: &str) -> Option<Parse> {
     // Short texts are parsed whole (they are fast, and unscanned).
     let peaks = old.peaks?;
@@ -75,10 +103,11 @@ fn splice(old: &Parse, old_text: &str, new_text: &str) -> Option<Parse> {
     let (changed, inserted) = edit(old_text, new_text);
     let root = SyntaxNode::new_root(old.green.clone());
     let list = binding_list(&root, changed)?;
-    let children: Vec<_> = list.children_with_tokens().collect();
+    let list_green = list.green();
+    let children = children_of(&list, list_green);
     let (first, last) = region(&children, changed)?;
-    let start = children[first].text_range().start();
-    let old_end = children[last].text_range().end();
+    let start = children[first].0.start();
+    let old_end = children[last].0.end();
     let new_end = old_end - changed.len() + inserted;
     if !edges_hold(new_text, start, new_end) {
         return None;
@@ -119,13 +148,11 @@ fn splice(old: &Parse, old_text: &str, new_text: &str) -> Option<Parse> {
     parts.remove(0);
     // It must still end where a binding ends (or at the list's end), so
     // that the next binding is parsed as before.
-    let at_list_end =
-        children[last + 1].kind() == TOKEN_IN || children[last + 1].kind() == TOKEN_R_BRACE;
-    let ends_bound = parts
-        .iter()
-        .rev()
-        .find(|p| !is_trivia(p))
-        .is_some_and(|p| p.as_node().is_some_and(ends_with_semicolon));
+    let at_list_end = matches!(child_kind(&children[last + 1]), TOKEN_IN | TOKEN_R_BRACE);
+    let ends_bound = parts.iter().rev().find(|p| !is_trivia(p)).is_some_and(|p| {
+        p.as_node()
+            .is_some_and(|n: &GreenNode| ends_with_semicolon(n))
+    });
     if !(at_list_end || ends_bound) {
         return None;
     }
@@ -138,7 +165,7 @@ fn splice(old: &Parse, old_text: &str, new_text: &str) -> Option<Parse> {
         return None;
     }
 
-    let new_list = list.green().splice_children(first..=last, parts);
+    let new_list = list_green.splice_children(first..=last, parts);
     let green = list.replace_with(new_list);
     if green.text_len() != TextSize::of(new_text) {
         return None;
@@ -211,6 +238,110 @@ fn edges_hold(new_text: &str, start: TextSize, end: TextSize) -> bool {
     start_ok && end_ok
 }
 
+/// The kind of binding list a [`ChangedBindings`] region sits in: what
+/// C++ Nix's grammar allows there differs (no `${…}` names in `let`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    /// `let … in`.
+    Let,
+    /// `rec { … }`.
+    RecSet,
+    /// `{ … }`.
+    Set,
+}
+
+/// Whole bindings of one binding list that hold every difference between
+/// two texts (see [`changed_bindings`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangedBindings {
+    /// The bindings' range in the new text.
+    pub range: TextRange,
+    /// The list they are in.
+    pub kind: ListKind,
+}
+
+/// Where `new_text` (parsed as `new`, without errors) differs from
+/// `old_text`: whole bindings of one binding list, when the difference
+/// lies among them and both versions of those bindings are complete on
+/// their own (so everything outside them reads the same in both texts).
+/// A check that is local to bindings and passed on `old_text` then needs
+/// to look at these bindings only.
+pub fn changed_bindings(new: &Parse, old_text: &str, new_text: &str) -> Option<ChangedBindings> {
+    if !new.errors.is_empty() || new.green.text_len() != TextSize::of(new_text) {
+        return None;
+    }
+    // The edit as seen from the new text.
+    let (changed, inserted) = edit(new_text, old_text);
+    let root = SyntaxNode::new_root(new.green.clone());
+    let list = binding_list(&root, changed)?;
+    let list_green = list.green();
+    let children = children_of(&list, list_green);
+    let (first, last) = region(&children, changed)?;
+    let start = children[first].0.start();
+    let end = children[last].0.end();
+    let old_end = end - changed.len() + inserted;
+    if !edges_hold(new_text, start, end) || !edges_hold(old_text, start, old_end) {
+        return None;
+    }
+    for text in [
+        &new_text[usize::from(start)..usize::from(end)],
+        &old_text[usize::from(start)..usize::from(old_end)],
+    ] {
+        let wrapped = format!("{{{text}}}");
+        let (green, errors) = parse_unchecked(&wrapped);
+        let set = green.children().next()?.into_node()?;
+        if !errors.is_empty()
+            || green.children().count() != 1
+            || kind_of(set.kind()) != NODE_ATTR_SET
+            || set.text_len() != TextSize::of(wrapped.as_str())
+            || (list.kind() == NODE_LET_IN && set.children().any(|c| has_stray_in(&c.to_owned())))
+        {
+            return None;
+        }
+    }
+    let kind = match list.kind() {
+        NODE_LET_IN => ListKind::Let,
+        _ if list.children_with_tokens().any(|c| c.kind() == TOKEN_REC) => ListKind::RecSet,
+        _ => ListKind::Set,
+    };
+    Some(ChangedBindings {
+        range: TextRange::new(start, end),
+        kind,
+    })
+}
+
+/// One child of a binding list, read off the green tree: a `let` of a
+/// 20,000-line file has 60,000 children, and a cursor for each would cost
+/// more than the whole reparse.
+type Child<'a> = (
+    TextRange,
+    NodeOrToken<&'a rowan::GreenNodeData, &'a rowan::GreenTokenData>,
+);
+
+/// The children of `node` (whose green data is `green`), with ranges.
+fn children_of<'a>(node: &SyntaxNode, green: &'a rowan::GreenNodeData) -> Vec<Child<'a>> {
+    let mut at = node.text_range().start();
+    green
+        .children()
+        .map(|c| {
+            let len = match c {
+                NodeOrToken::Node(n) => n.text_len(),
+                NodeOrToken::Token(t) => t.text_len(),
+            };
+            let range = TextRange::at(at, len);
+            at += len;
+            (range, c)
+        })
+        .collect()
+}
+
+fn child_kind(c: &Child<'_>) -> SyntaxKind {
+    match c.1 {
+        NodeOrToken::Node(n) => kind_of(n.kind()),
+        NodeOrToken::Token(t) => kind_of(t.kind()),
+    }
+}
+
 /// The innermost binding list (`let … in` or `{ … }`) whose bindings the
 /// changed range lies among: strictly after its opening token and before
 /// its closing one.
@@ -219,40 +350,39 @@ fn binding_list(root: &SyntaxNode, changed: TextRange) -> Option<SyntaxNode> {
         NodeOrToken::Node(n) => n,
         NodeOrToken::Token(t) => t.parent()?,
     };
-    covering.ancestors().find_map(|node| {
-        let (open, close) = match node.kind() {
-            NODE_LET_IN => (TOKEN_LET, TOKEN_IN),
-            NODE_ATTR_SET => (TOKEN_L_BRACE, TOKEN_R_BRACE),
-            _ => return None,
-        };
-        let mut tokens = node.children_with_tokens().filter_map(|c| c.into_token());
-        let open = tokens.find(|t| t.kind() == open)?;
-        let close = node
-            .children_with_tokens()
-            .filter_map(|c| c.into_token())
-            .find(|t| t.kind() == close)?;
-        (open.text_range().end() < changed.start() && changed.end() < close.text_range().start())
-            .then_some(node)
+    covering.ancestors().find(|node| {
+        if !matches!(node.kind(), NODE_LET_IN | NODE_ATTR_SET) {
+            return false;
+        }
+        let green = node.green();
+        let children = children_of(node, green);
+        match list_ends(&children) {
+            Some((open, close)) => {
+                children[open].0.end() < changed.start()
+                    && changed.end() < children[close].0.start()
+            }
+            None => false,
+        }
     })
+}
+
+/// The indices of a list's opening and closing tokens.
+fn list_ends(children: &[Child<'_>]) -> Option<(usize, usize)> {
+    let open = children
+        .iter()
+        .position(|c| matches!(child_kind(c), TOKEN_LET | TOKEN_L_BRACE))?;
+    let close = children
+        .iter()
+        .position(|c| matches!(child_kind(c), TOKEN_IN | TOKEN_R_BRACE))?;
+    Some((open, close))
 }
 
 /// The children (indices into `children`) to parse again: every element
 /// the changed range touches, widened to whole bindings between a `;` (or
 /// the opening token) and a `;` (or the closing token).
-fn region(
-    children: &[NodeOrToken<SyntaxNode, rnix::SyntaxToken>],
-    changed: TextRange,
-) -> Option<(usize, usize)> {
-    let open = children
-        .iter()
-        .position(|c| matches!(c.kind(), TOKEN_LET | TOKEN_L_BRACE))?;
-    let close = children
-        .iter()
-        .position(|c| matches!(c.kind(), TOKEN_IN | TOKEN_R_BRACE))?;
-    let touches = |c: &NodeOrToken<SyntaxNode, rnix::SyntaxToken>| {
-        let r = c.text_range();
-        r.start() <= changed.end() && changed.start() <= r.end()
-    };
+fn region(children: &[Child<'_>], changed: TextRange) -> Option<(usize, usize)> {
+    let (open, close) = list_ends(children)?;
+    let touches = |c: &Child<'_>| c.0.start() <= changed.end() && changed.start() <= c.0.end();
     let mut first = (open + 1..close).find(|&i| touches(&children[i]))?;
     let mut last = (first..close).rev().find(|&i| touches(&children[i]))?;
     // Back to just after a clean binding or the opening token.
@@ -266,22 +396,20 @@ fn region(
     Some((first, last))
 }
 
-fn is_clean_binding(c: &NodeOrToken<SyntaxNode, rnix::SyntaxToken>) -> bool {
-    match c {
-        NodeOrToken::Node(n) => {
-            matches!(n.kind(), NODE_ATTRPATH_VALUE | NODE_INHERIT)
-                && ends_with_semicolon_node(n)
-                && !n.descendants().any(|d| d.kind() == NODE_ERROR)
-        }
+fn is_clean_binding(c: &Child<'_>) -> bool {
+    fn has_error(n: &rowan::GreenNodeData) -> bool {
+        n.children().any(|c| {
+            c.into_node()
+                .is_some_and(|n| kind_of(n.kind()) == NODE_ERROR || has_error(n))
+        })
+    }
+    match c.1 {
+        NodeOrToken::Node(n) => ends_with_semicolon(n) && !has_error(n),
         NodeOrToken::Token(_) => false,
     }
 }
 
-fn ends_with_semicolon_node(n: &SyntaxNode) -> bool {
-    n.last_token().is_some_and(|t| t.kind() == TOKEN_SEMICOLON)
-}
-
-fn ends_with_semicolon(n: &GreenNode) -> bool {
+fn ends_with_semicolon(n: &rowan::GreenNodeData) -> bool {
     matches!(kind_of(n.kind()), NODE_ATTRPATH_VALUE | NODE_INHERIT)
         && n.children()
             .last()

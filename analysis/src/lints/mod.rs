@@ -14,21 +14,20 @@ mod tests;
 
 use crate::{Diagnostic, scopes};
 
-/// Runs every lint on a parsed file; the order is unspecified.
-pub(crate) fn lint(parse: &tvix_syntax::Parse) -> Vec<Diagnostic> {
-    lint_resolved(parse, &scopes::resolve(parse))
-}
-
-/// [`lint`] with the file's name resolution already made (the language
-/// server shares it with the other features).
-pub(crate) fn lint_resolved(
-    parse: &tvix_syntax::Parse,
-    resolution: &scopes::NameResolution,
-) -> Vec<Diagnostic> {
-    let root = parse.syntax();
+/// The lints about names (undefined, unused), from the file's name
+/// resolution (the language server shares it with the other features).
+pub(crate) fn lint_names(resolution: &scopes::NameResolution) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     undefined::check(resolution, &mut diagnostics);
     unused::check(resolution, &mut diagnostics);
+    diagnostics
+}
+
+/// The lints that need only the tree (duplicates, deprecated syntax): on
+/// large files they run on a thread of their own, beside [`lint_names`].
+pub(crate) fn lint_tree(parse: &tvix_syntax::Parse) -> Vec<Diagnostic> {
+    let root = parse.syntax();
+    let mut diagnostics = Vec::new();
     duplicates::check(&root, &mut diagnostics);
     deprecated::check(parse, &mut diagnostics);
     diagnostics
