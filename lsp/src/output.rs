@@ -25,6 +25,8 @@ use tokio::sync::{mpsc, oneshot};
 enum Chunk {
     /// Bytes to write: one or more complete messages.
     Bytes(Vec<u8>),
+    /// One message: its header, then its body.
+    Message(Vec<u8>, Vec<u8>),
     /// Answered once everything sent before it is written and flushed.
     Sync(oneshot::Sender<()>),
 }
@@ -50,6 +52,15 @@ where
     tokio::spawn(async move {
         while let Some(chunk) = rx.recv().await {
             match chunk {
+                Chunk::Message(header, body) => {
+                    if out.write_all(&header).await.is_err() || out.write_all(&body).await.is_err()
+                    {
+                        return;
+                    }
+                    if rx.is_empty() && out.flush().await.is_err() {
+                        return;
+                    }
+                }
                 Chunk::Bytes(bytes) => {
                     if out.write_all(&bytes).await.is_err() {
                         // The client is gone; nothing more can be said.
@@ -81,20 +92,28 @@ impl Output {
             method: &'a str,
             params: &'a P,
         }
-        let body = match serde_json::to_vec(&Notification {
-            jsonrpc: "2.0",
-            method,
-            params,
-        }) {
+        // Sized for a large message up front: growing a buffer of
+        // megabytes by doubling costs page faults at every step.
+        let mut body = Vec::with_capacity(64 * 1024);
+        let written = serde_json::to_writer(
+            &mut body,
+            &Notification {
+                jsonrpc: "2.0",
+                method,
+                params,
+            },
+        );
+        let body = match written.map(|()| body) {
             Ok(body) => body,
             Err(e) => {
                 tracing::error!("cannot serialise {method}: {e}");
                 return;
             }
         };
-        let mut message = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-        message.extend_from_slice(&body);
-        let _ = self.tx.send(Chunk::Bytes(message));
+        // Header and body go as one chunk (nothing can come between
+        // them) without copying a body of megabytes behind the header.
+        let header = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        let _ = self.tx.send(Chunk::Message(header, body));
     }
 
     /// Waits until everything sent so far (by either writer) is written

@@ -94,9 +94,13 @@ fn check_bindings(set: &SyntaxNode, out: &mut Vec<Diagnostic>) {
         nodes: Vec::new(),
         out,
     };
+    let entries = entries(set);
     let root = checker.new_node(None);
+    // Sized up front: a `let` of thousands of bindings would otherwise
+    // rehash its way there.
+    checker.nodes[root].attrs.reserve(entries.len());
     let mut frames = vec![Frame {
-        entries: entries(set),
+        entries,
         target: root,
         base: root,
     }];

@@ -285,6 +285,11 @@ impl Resolver {
             .map(|child| (child, 0))
             .chain(extra)
             .collect();
+        // Sized up front: a `let` of thousands of bindings would otherwise
+        // rehash its way there.
+        builder.by_name.reserve(children.len());
+        builder.order.reserve(children.len());
+        value_owner.reserve(children.len());
         for (child, skip) in children {
             match child.kind() {
                 NODE_ATTRPATH_VALUE => {
