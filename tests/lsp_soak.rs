@@ -12,7 +12,7 @@ use serde_json::json;
 
 const EDITS: usize = 10_000;
 
-const START: &str = r#"{ pkgs ? import ./lib.nix, ... }:
+const HEAD: &str = r#"{ pkgs ? import ./lib.nix, ... }:
 let
   inherit (pkgs) lib;
   helper = x: y: x + y;
@@ -24,8 +24,21 @@ rec {
   nested = { a.b.c = total; d = with lib; [ total ]; };
   # a comment
   items = map (n: n + "!") names;
-}
 "#;
+
+/// The starting document: long enough (over 4 KiB) that edits inside its
+/// binding lists are reparsed incrementally, which the random edits must
+/// exercise too.
+static START: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let mut text = HEAD.to_owned();
+    for i in 0..150 {
+        text.push_str(&format!(
+            "  b{i} = {{ v = {i}; w = \"s${{toString {i}}}\"; }};\n"
+        ));
+    }
+    text.push_str("}\n");
+    text
+});
 
 /// Snippets inserted at random places: valid code, broken code, and
 /// pieces that split tokens.
@@ -110,7 +123,7 @@ fn ten_thousand_random_edits() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("lib.nix"), "{ lib = { x = 1; }; }\n").unwrap();
     let main = dir.path().join("main.nix");
-    std::fs::write(&main, START).unwrap();
+    std::fs::write(&main, START.as_str()).unwrap();
     let mut client = Client::start(
         env!("CARGO_BIN_EXE_tvix"),
         dir.path(),
@@ -118,10 +131,10 @@ fn ten_thousand_random_edits() {
     );
     assert!(client.wait_indexed(Duration::from_secs(30)));
     let main_uri = uri(&main);
-    client.open(&main_uri, START);
+    client.open(&main_uri, &START);
 
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
-    let mut text = START.to_owned();
+    let mut text = START.clone();
     let mut answered = 0;
     let mut rss_after_warmup = 0;
     for edit in 1..=EDITS {
@@ -141,7 +154,7 @@ fn ten_thousand_random_edits() {
                 (a, b.max(a), String::new())
             }
             // Go back to a valid document now and then.
-            _ => (0, text.len(), START.to_owned()),
+            _ => (0, text.len(), START.clone()),
         };
         let (start_line, start_col) = position(&text, start);
         let (end_line, end_col) = position(&text, end);
