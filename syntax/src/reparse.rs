@@ -13,10 +13,14 @@
 //! each from its first token to its `;`, with no state carried between
 //! them, so when the reparsed bindings start after a `;` (or the opening
 //! token) and end at a `;` (or the closing token) the result is the tree a
-//! full parse would build. `tests` checks that against full parses of
-//! random edits. Whatever does not fit — an edit outside any binding list,
-//! one that changes where a binding list starts or ends, a result that
-//! could exceed a nesting limit — gets a full parse.
+//! full parse would build. Error recovery is not that local — an
+//! unclosed `[` elsewhere makes the parser read everything after it
+//! differently — so a tree is spliced only when all its errors lie in the
+//! bindings being replaced. `tests` checks the result against full parses
+//! of random edits. Whatever does not fit — an edit outside any binding
+//! list, one that changes where a binding list starts or ends, an error
+//! elsewhere, a result that could exceed a nesting limit — gets a full
+//! parse.
 
 use rnix::SyntaxKind::{self, *};
 use rnix::{SyntaxNode, TextRange, TextSize};
@@ -112,6 +116,17 @@ fn splice(old: &Parse, old_text: &str, new_text: &str) -> Option<Parse> {
     if !edges_hold(new_text, start, new_end) {
         return None;
     }
+    // Only a tree whose errors are all in the region is spliced: error
+    // recovery elsewhere (an unclosed `[` running to the end of the file)
+    // can make the parser read the region differently than `{…}` does.
+    let region_range = TextRange::new(start, old_end);
+    if old
+        .errors
+        .iter()
+        .any(|e| !region_range.contains_range(e.range))
+    {
+        return None;
+    }
     let text = &new_text[usize::from(start)..usize::from(new_end)];
 
     // The region alone, as the bindings of a set.
@@ -171,26 +186,9 @@ fn splice(old: &Parse, old_text: &str, new_text: &str) -> Option<Parse> {
         return None;
     }
 
-    // Errors: those before the region stay, those after it move, those of
-    // the region come from its own parse (offset by the `{`).
-    let mut all = Vec::with_capacity(old.errors.len() + errors.len());
-    for e in &old.errors {
-        let r = e.range;
-        let range = if r.end() <= start && r.start() < start {
-            r
-        } else if r.start() >= old_end && r.start() > start {
-            TextRange::new(r.start() - old_end + new_end, r.end() - old_end + new_end)
-        } else if r.start() >= start && r.end() <= old_end {
-            continue;
-        } else {
-            // Straddles the region: its cause is unclear.
-            return None;
-        };
-        all.push(SyntaxError {
-            range,
-            message: e.message.clone(),
-        });
-    }
+    // Errors: the old ones were all in the region; the region's own come
+    // from its parse (offset by the `{`).
+    let mut all = Vec::with_capacity(errors.len());
     let open = TextSize::from(1);
     for e in errors {
         if e.range.start() < open || e.range.end() > open + TextSize::of(text) {
@@ -350,6 +348,16 @@ fn binding_list(root: &SyntaxNode, changed: TextRange) -> Option<SyntaxNode> {
         NodeOrToken::Node(n) => n,
         NodeOrToken::Token(t) => t.parent()?,
     };
+    // Inside `${…}` a `}` the edit adds would end the interpolation,
+    // which `{…}` around the bindings cannot show: not spliced there.
+    if covering.ancestors().any(|n| {
+        matches!(
+            n.kind(),
+            NODE_INTERPOL | NODE_STRING | NODE_PATH_ABS | NODE_PATH_HOME | NODE_PATH_REL
+        )
+    }) {
+        return None;
+    }
     covering.ancestors().find(|node| {
         if !matches!(node.kind(), NODE_LET_IN | NODE_ATTR_SET) {
             return false;

@@ -57,6 +57,10 @@ const SNIPPETS: &[&str] = &[
     "./q.nix",
     "\\",
     "@",
+    "é",
+    "\"日本\"",
+    "\r\n",
+    "# ü\n",
 ];
 
 /// A deterministic pseudo-random sequence (no test may depend on luck).
@@ -112,10 +116,12 @@ fn random_edits_reparse_as_a_full_parse_does() {
             text = new_text;
         }
     }
-    // The incremental path must be the common one, not the fallback
-    // (1,028 of the 2,400 edits when written; most of the rest open a
-    // string or comment that runs to the end of the file).
-    assert!(spliced > 900, "only {spliced} of 2,400 edits were spliced");
+    // The incremental path must be taken, not only the fallback: 316 of
+    // the 2,400 edits when written. Most of the rest leave or find an
+    // error outside the edited bindings (a string or list opened to the
+    // end of the file), where only a full parse is exact. (Run with 4,000
+    // chains and seeds 7 and 8 — 48,000 edits — when written.)
+    assert!(spliced > 250, "only {spliced} of 2,400 edits were spliced");
 }
 
 #[test]
