@@ -216,6 +216,8 @@ impl Resolver {
     /// Makes the scope's names visible and queues its removal after
     /// everything queued later has run.
     fn enter_scope(&mut self, builder: ScopeBuilder) -> ScopeId {
+        // At most one rehash for a scope of thousands of names.
+        self.visible.reserve(builder.order.len());
         for &def in &builder.order {
             let name = self.definitions[def.index()].name.clone();
             self.visible.entry(name).or_default().push(def);
