@@ -74,24 +74,34 @@ unsafe impl GlobalAlloc for Allocator {
 #[unsafe(link_section = ".init_array")]
 static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
 
+// Option numbers of the mimalloc v3 sources libmimalloc-sys builds
+// (`mi_option_e` in its mimalloc.h); the crate's named constants follow
+// the v2 numbering.
 #[cfg(target_os = "linux")]
-extern "C" fn tune_allocator() {
-    // Option numbers of the mimalloc v3 sources libmimalloc-sys builds
-    // (`mi_option_e` in its mimalloc.h); the crate's named constants
-    // follow the v2 numbering.
-    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: setting an option is a plain store into mimalloc's static
-    // option table and allocates nothing.
+const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+#[cfg(target_os = "linux")]
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Sets a mimalloc option, unless its environment variable `env` is set
+/// (mimalloc's own variables win, for measuring). Setting an option is a
+/// plain store into mimalloc's static option table that allocates
+/// nothing, so it is fine before `main` and while running (mimalloc
+/// reads the options each time it uses them).
+#[cfg(target_os = "linux")]
+fn set_option(option: libmimalloc_sys::mi_option_t, env: &std::ffi::CStr, value: i64) {
+    // SAFETY: `getenv` reads the environment without allocating; the
+    // option store is as described above.
     unsafe {
-        // mimalloc's own environment variables win, for measuring.
-        if getenv(c"MIMALLOC_ARENA_EAGER_COMMIT".as_ptr()).is_null() {
-            libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
-        }
-        if getenv(c"MIMALLOC_PURGE_DELAY".as_ptr()).is_null() {
-            libmimalloc_sys::mi_option_set(PURGE_DELAY, 1);
+        if getenv(env.as_ptr()).is_null() {
+            libmimalloc_sys::mi_option_set(option, value as std::ffi::c_long);
         }
     }
+}
+
+#[cfg(target_os = "linux")]
+extern "C" fn tune_allocator() {
+    set_option(ARENA_EAGER_COMMIT, c"MIMALLOC_ARENA_EAGER_COMMIT", 0);
+    set_option(PURGE_DELAY, c"MIMALLOC_PURGE_DELAY", 1);
 }
 
 /// Keeps freed memory for `ms` milliseconds before returning it to the
@@ -99,14 +109,7 @@ extern "C" fn tune_allocator() {
 /// that frees and allocates the same amounts again and again.
 pub fn keep_freed_memory(ms: i64) {
     #[cfg(target_os = "linux")]
-    // SAFETY: as in `tune_allocator`; mimalloc reads the option each time
-    // it purges, so changing it while running is supported.
-    unsafe {
-        const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-        if getenv(c"MIMALLOC_PURGE_DELAY".as_ptr()).is_null() {
-            libmimalloc_sys::mi_option_set(PURGE_DELAY, ms as std::ffi::c_long);
-        }
-    }
+    set_option(PURGE_DELAY, c"MIMALLOC_PURGE_DELAY", ms);
     #[cfg(not(target_os = "linux"))]
     let _ = ms;
 }

@@ -104,18 +104,15 @@ fn splice(old: &Parse, old_text: &str, new_text: &str) -> Option<Parse> {
     if new_text.len() < MAX_BRACKET_DEPTH || old.green.text_len() != TextSize::of(old_text) {
         return None;
     }
-    let (changed, inserted) = edit(old_text, new_text);
-    let root = SyntaxNode::new_root(old.green.clone());
-    let list = binding_list(&root, changed)?;
-    let list_green = list.green();
-    let children = children_of(&list, list_green);
-    let (first, last) = region(&children, changed)?;
-    let start = children[first].0.start();
-    let old_end = children[last].0.end();
-    let new_end = old_end - changed.len() + inserted;
-    if !edges_hold(new_text, start, new_end) {
-        return None;
-    }
+    let Touched {
+        list,
+        first,
+        last,
+        start,
+        end: old_end,
+        other_end: new_end,
+        at_list_end,
+    } = touched_bindings(&old.green, old_text, new_text)?;
     // Only a tree whose errors are all in the region is spliced: error
     // recovery elsewhere (an unclosed `[` running to the end of the file)
     // can make the parser read the region differently than `{…}` does.
@@ -163,7 +160,6 @@ fn splice(old: &Parse, old_text: &str, new_text: &str) -> Option<Parse> {
     parts.remove(0);
     // It must still end where a binding ends (or at the list's end), so
     // that the next binding is parsed as before.
-    let at_list_end = matches!(child_kind(&children[last + 1]), TOKEN_IN | TOKEN_R_BRACE);
     let ends_bound = parts.iter().rev().find(|p| !is_trivia(p)).is_some_and(|p| {
         p.as_node()
             .is_some_and(|n: &GreenNode| ends_with_semicolon(n))
@@ -180,7 +176,7 @@ fn splice(old: &Parse, old_text: &str, new_text: &str) -> Option<Parse> {
         return None;
     }
 
-    let new_list = list_green.splice_children(first..=last, parts);
+    let new_list = list.green().splice_children(first..=last, parts);
     let green = list.replace_with(new_list);
     if green.text_len() != TextSize::of(new_text) {
         return None;
@@ -236,6 +232,49 @@ fn edges_hold(new_text: &str, start: TextSize, end: TextSize) -> bool {
     start_ok && end_ok
 }
 
+/// The whole bindings of one binding list that the edit from `from`
+/// (parsed as `tree`) to `to` touches: see [`region`].
+struct Touched {
+    /// The list, in `tree`.
+    list: SyntaxNode,
+    /// Its first and last children touched (indices).
+    first: usize,
+    last: usize,
+    /// Where they start (the same in both texts) and end in `from`.
+    start: TextSize,
+    end: TextSize,
+    /// Where they end in `to`.
+    other_end: TextSize,
+    /// Whether the list's closing token follows them.
+    at_list_end: bool,
+}
+
+/// [`Touched`], when the edit lies among the bindings of one list and the
+/// touched bindings' edges read the same in `to` as alone.
+fn touched_bindings(tree: &GreenNode, from: &str, to: &str) -> Option<Touched> {
+    let (changed, inserted) = edit(from, to);
+    let root = SyntaxNode::new_root(tree.clone());
+    let list = binding_list(&root, changed)?;
+    let children = children_of(&list, list.green());
+    let (first, last) = region(&children, changed)?;
+    let start = children[first].0.start();
+    let end = children[last].0.end();
+    let other_end = end - changed.len() + inserted;
+    if !edges_hold(to, start, other_end) {
+        return None;
+    }
+    let at_list_end = matches!(child_kind(&children[last + 1]), TOKEN_IN | TOKEN_R_BRACE);
+    Some(Touched {
+        list,
+        first,
+        last,
+        start,
+        end,
+        other_end,
+        at_list_end,
+    })
+}
+
 /// The kind of binding list a [`ChangedBindings`] region sits in: what
 /// C++ Nix's grammar allows there differs (no `${…}` names in `let`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,16 +308,14 @@ pub fn changed_bindings(new: &Parse, old_text: &str, new_text: &str) -> Option<C
         return None;
     }
     // The edit as seen from the new text.
-    let (changed, inserted) = edit(new_text, old_text);
-    let root = SyntaxNode::new_root(new.green.clone());
-    let list = binding_list(&root, changed)?;
-    let list_green = list.green();
-    let children = children_of(&list, list_green);
-    let (first, last) = region(&children, changed)?;
-    let start = children[first].0.start();
-    let end = children[last].0.end();
-    let old_end = end - changed.len() + inserted;
-    if !edges_hold(new_text, start, end) || !edges_hold(old_text, start, old_end) {
+    let Touched {
+        list,
+        start,
+        end,
+        other_end: old_end,
+        ..
+    } = touched_bindings(&new.green, new_text, old_text)?;
+    if !edges_hold(new_text, start, end) {
         return None;
     }
     for text in [
