@@ -63,12 +63,18 @@ unsafe impl GlobalAlloc for Allocator {
 }
 
 /// Tunes mimalloc for peak memory before anything is allocated: commit
-/// arena memory on demand rather than eagerly, and return freed pages to
-/// the OS after 1 ms rather than 10 ms. With the defaults peak RSS was up
-/// to 70 % above glibc's on the evaluation benchmarks (more than C++ Nix
-/// on some); with these it is about glibc's, for no measurable time. It
-/// runs as an ELF constructor because the Rust runtime allocates before
-/// `main`, and the first allocation fixes the first arena's commit mode.
+/// arena memory on demand rather than eagerly (an eagerly committed arena
+/// is backed by transparent huge pages, 15–20 MiB more peak RSS on the
+/// evaluation benchmarks, above C++ Nix's on two), and return freed pages
+/// to the OS after 100 ms rather than 10 ms. With the defaults peak RSS
+/// was up to 70 % above glibc's; with these it is about glibc's. The
+/// delay is not shorter because every page returned and used again is a
+/// fresh page fault: with 1 ms, deep recursion (`benches/eval/
+/// deep-recursion.nix`) faulted 81 MiB in for a 24 MiB peak and spent a
+/// quarter of its time in the kernel zeroing pages (265 → 230 ms at
+/// 100 ms, peak RSS unchanged). It runs as an ELF constructor because
+/// the Rust runtime allocates before `main`, and the first allocation
+/// fixes the first arena's commit mode.
 #[cfg(target_os = "linux")]
 #[used]
 #[unsafe(link_section = ".init_array")]
@@ -101,7 +107,7 @@ fn set_option(option: libmimalloc_sys::mi_option_t, env: &std::ffi::CStr, value:
 #[cfg(target_os = "linux")]
 extern "C" fn tune_allocator() {
     set_option(ARENA_EAGER_COMMIT, c"MIMALLOC_ARENA_EAGER_COMMIT", 0);
-    set_option(PURGE_DELAY, c"MIMALLOC_PURGE_DELAY", 1);
+    set_option(PURGE_DELAY, c"MIMALLOC_PURGE_DELAY", 100);
 }
 
 /// Keeps freed memory for `ms` milliseconds before returning it to the

@@ -9,8 +9,8 @@ mod logging;
 
 /// How long the language server keeps freed memory before returning it
 /// to the OS. Every keystroke on a large file allocates and frees tens of
-/// megabytes (its diagnostics, their JSON); returned after the default
-/// 1 ms, each one is faulted in again on the next keystroke: 63 → 51 ms
+/// megabytes (its diagnostics, their JSON); returned after 1 ms (the
+/// default then), each one is faulted in again on the next keystroke: 63 → 51 ms
 /// from edit to diagnostics on the 20,000-line file of
 /// `benches/lsp-latency.py`, for ~50 MiB more resident while typing.
 const LSP_PURGE_DELAY_MS: i64 = 1000;

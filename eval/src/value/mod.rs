@@ -27,7 +27,14 @@ use crate::builtins::PrimOp;
 use crate::lower::Lambda;
 
 /// A Nix value, possibly not yet evaluated ([`Value::Thunk`]).
+///
+/// `repr(u64)`: the tag takes the first word and every payload the second.
+/// With the default layout a `bool` payload sits at byte 1, and moving a
+/// value became byte-wise partial copies that the CPU cannot forward to
+/// the next 16-byte load of the same value (a store-forwarding stall on
+/// nearly every value returned or passed): fib 388 → 281 ms.
 #[derive(Clone)]
+#[repr(u64)]
 pub enum Value {
     /// `null`.
     Null,
