@@ -338,8 +338,8 @@ impl DapObserver {
     ) -> bool {
         if let Some(cond) = &action.condition {
             match self.eval_in(cx, cond, scope) {
-                Ok(Value::Bool(true)) => {}
-                Ok(Value::Bool(false)) => return false,
+                Ok(Value::Bool(tvix_eval::value::NixBool::TRUE)) => {}
+                Ok(Value::Bool(tvix_eval::value::NixBool::FALSE)) => return false,
                 Ok(other) => {
                     let msg = format!(
                         "breakpoint condition '{cond}' is {}, not a Boolean; stopping\n",

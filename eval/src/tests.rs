@@ -287,7 +287,8 @@ fn evaluate_cycles_many_times() {
             assert!(
                 matches!(
                     v,
-                    crate::value::Value::Bool(true) | crate::value::Value::Int(_)
+                    crate::value::Value::Bool(crate::value::NixBool::TRUE)
+                        | crate::value::Value::Int(_)
                 ),
                 "{src}"
             );

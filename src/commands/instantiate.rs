@@ -252,7 +252,7 @@ fn force_string(ev: &mut Evaluator, v: &Value) -> EvalResult<String> {
 
 fn force_bool(ev: &mut Evaluator, v: &Value) -> EvalResult<bool> {
     match ev.force(v)? {
-        Value::Bool(b) => Ok(b),
+        Value::Bool(b) => Ok(b.get()),
         other => Err(EvalError::eval(
             format!("value is {} while a Boolean was expected", other.type_of()),
             Pos::NONE,

@@ -32,7 +32,7 @@ fn arith(
         (Value::Float(_), _) | (_, Value::Float(_)) => {
             let x = ev.force_float(&a, Pos::NONE, ArgCtx(0, name))?;
             let y = ev.force_float(&b, Pos::NONE, ArgCtx(1, name))?;
-            Ok(Value::Float(float(x, y)))
+            Ok(Value::float(float(x, y)))
         }
         _ => {
             let x = ev.force_int(&a, Pos::NONE, ArgCtx(0, name))?;
@@ -98,7 +98,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         }
         if matches!(a, Value::Float(_)) || matches!(b, Value::Float(_)) {
             let x = ev.force_float(&a, Pos::NONE, ArgCtx(0, "div"))?;
-            return Ok(Value::Float(x / divisor));
+            return Ok(Value::float(x / divisor));
         }
         let x = ev.force_int(&a, Pos::NONE, ArgCtx(0, "div"))?;
         let y = ev.force_int(&b, Pos::NONE, ArgCtx(1, "div"))?;
@@ -121,7 +121,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("lessThan", 2, |ev, args, pos| {
         let (a, b) = (ev.force(&args[0])?, ev.force(&args[1])?);
-        Ok(Value::Bool(
+        Ok(Value::bool(
             ev.compare_values(&a, &b, pos)? == Ordering::Less,
         ))
     }),

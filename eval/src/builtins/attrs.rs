@@ -59,7 +59,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     op("hasAttr", 2, |ev, args, pos| {
         let name = string_arg(ev, args, 0, "hasAttr", pos)?;
         let a = attrs_arg(ev, args, 1, "hasAttr")?;
-        Ok(Value::Bool(a.get(&name).is_some()))
+        Ok(Value::bool(a.get(&name).is_some()))
     }),
     op("removeAttrs", 2, |ev, args, _pos| {
         let a = attrs_arg(ev, args, 0, "removeAttrs")?;
@@ -221,7 +221,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                     .flat_map(|fs| fs.entries.iter())
                     .map(|e| Attr {
                         name: e.name.clone(),
-                        value: Value::Bool(e.default.is_some()),
+                        value: Value::bool(e.default.is_some()),
                         pos: e.pos,
                     })
                     .collect();

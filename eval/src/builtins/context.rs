@@ -48,7 +48,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
             .map(|(path, plain, all, outputs)| {
                 let mut fields = Vec::new();
                 if all {
-                    fields.push(("allOutputs", Value::Bool(true)));
+                    fields.push(("allOutputs", Value::bool(true)));
                 }
                 if !outputs.is_empty() {
                     fields.push((
@@ -57,7 +57,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                     ));
                 }
                 if plain {
-                    fields.push(("path", Value::Bool(true)));
+                    fields.push(("path", Value::bool(true)));
                 }
                 Attr {
                     name: Symbol::new(&path),

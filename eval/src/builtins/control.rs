@@ -44,12 +44,12 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         }
         match r {
             Ok(v) => Ok(make_attrs(vec![
-                ("success", Value::Bool(true)),
+                ("success", Value::bool(true)),
                 ("value", v),
             ])),
             Err(e) if e.kind.is_catchable() => Ok(make_attrs(vec![
-                ("success", Value::Bool(false)),
-                ("value", Value::Bool(false)),
+                ("success", Value::bool(false)),
+                ("value", Value::bool(false)),
             ])),
             Err(e) => Err(e),
         }

@@ -399,7 +399,7 @@ fn input_attrs(
                             s
                         })
                     }
-                    Value::Bool(b) => InputValue::Bool(b),
+                    Value::Bool(b) => InputValue::Bool(b.get()),
                     Value::Int(i) if i < 0 => {
                         return Err(EvalError::eval(
                             format!("negative value given for 'fetchTree' argument '{name}': {i}"),
@@ -560,7 +560,7 @@ fn fetch_git(ev: &mut Evaluator, input: Input, empty_rev_fallback: bool) -> Eval
     let mut attrs = vec![
         attr("narHash", Value::str(nar_hash.to_sri())),
         attr("outPath", store_path_value(ev, &path)),
-        attr("submodules", Value::Bool(request.submodules)),
+        attr("submodules", Value::bool(request.submodules)),
     ];
     match &checkout.rev {
         Some(rev) => {

@@ -344,7 +344,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                     value: match v {
                         Field::Str(s) => Value::str(s),
                         Field::Int(i) => Value::Int(i as i64),
-                        Field::Bool(b) => Value::Bool(b),
+                        Field::Bool(b) => Value::bool(b),
                     },
                     pos: Pos::NONE,
                 })
@@ -364,7 +364,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                     )));
                 }
                 Value::Int(i) => Field::Int(i as u64),
-                Value::Bool(b) => Field::Bool(b),
+                Value::Bool(b) => Field::Bool(b.get()),
                 Value::String(s) => Field::Str(s.to_str_lossy().into_owned()),
                 other => {
                     return Err(err(format!(

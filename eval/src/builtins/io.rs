@@ -168,7 +168,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         let p = path_arg(ev, args, "pathExists", pos)?;
         // A path pure evaluation may not read does not exist for it.
         if ev.check_source_path(&p, pos).is_err() {
-            return Ok(Value::Bool(false));
+            return Ok(Value::bool(false));
         }
         // A trailing `/` or `/.` on a string requires a directory.
         let raw = ev.force(&args[0])?;
@@ -180,7 +180,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
         } else {
             ev.io.path_exists(&p)
         };
-        Ok(Value::Bool(exists))
+        Ok(Value::bool(exists))
     }),
     op("readFile", 1, |ev, args, pos| {
         let p = path_arg(ev, args, "readFile", pos)?;

@@ -35,9 +35,9 @@ fn value_to_json_nested(
     let v = ev.force(v).map_err(crate::error::overflow_at(pos))?;
     match &v {
         Value::Null => out.push_bytes(b"null"),
-        Value::Bool(b) => out.push_bytes(if *b { b"true" } else { b"false" }),
+        Value::Bool(b) => out.push_bytes(if b.get() { b"true" } else { b"false" }),
         Value::Int(i) => out.push_bytes(i.to_string().as_bytes()),
-        Value::Float(f) => out.push_bytes(serde_json::Value::from(*f).to_string().as_bytes()),
+        Value::Float(f) => out.push_bytes(serde_json::Value::from(f.get()).to_string().as_bytes()),
         Value::String(s) => {
             out.context.extend(s.context().iter().cloned());
             push_json_string(out, s)?;
@@ -171,7 +171,7 @@ fn no_nul(s: &str) -> EvalResult<()> {
 fn from_json(v: serde_json::Value, pos: Pos) -> EvalResult<Value> {
     Ok(match v {
         serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(b),
+        serde_json::Value::Bool(b) => Value::bool(b),
         serde_json::Value::Number(n) => {
             if let Some(i) = n.as_i64() {
                 Value::Int(i)
@@ -181,7 +181,7 @@ fn from_json(v: serde_json::Value, pos: Pos) -> EvalResult<Value> {
                     pos,
                 ));
             } else {
-                Value::Float(n.as_f64().unwrap_or(0.0))
+                Value::float(n.as_f64().unwrap_or(0.0))
             }
         }
         serde_json::Value::String(s) => {

@@ -41,7 +41,7 @@ pub(crate) fn fn_arg(
 fn predicate(ev: &mut Evaluator, f: &Value, item: &Value, name: &str) -> EvalResult<bool> {
     let r = ev.call(f.clone(), item.clone(), Pos::NONE)?;
     if let Ok(Value::Bool(b)) = ev.force(&r) {
-        return Ok(b);
+        return Ok(b.get());
     }
     ev.force_bool(
         &r,
@@ -98,7 +98,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     op("elem", 2, |ev, args, _| {
         let l = list_arg(ev, args, 1, "elem")?;
         if l.is_empty() {
-            return Ok(Value::Bool(false));
+            return Ok(Value::bool(false));
         }
         // The needle is forced once (the first comparison would force it
         // anyway); a scalar then meets each already-computed scalar
@@ -111,10 +111,10 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 None => ev.values_equal(&needle, item, true)?,
             };
             if equal {
-                return Ok(Value::Bool(true));
+                return Ok(Value::bool(true));
             }
         }
-        Ok(Value::Bool(false))
+        Ok(Value::bool(false))
     }),
     op("map", 2, |ev, args, _| {
         let l = list_arg(ev, args, 1, "map")?;
@@ -211,10 +211,10 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 Pos::NONE,
                 "while evaluating the return value of the function passed to builtins.all",
             )? {
-                return Ok(Value::Bool(false));
+                return Ok(Value::bool(false));
             }
         }
-        Ok(Value::Bool(true))
+        Ok(Value::bool(true))
     }),
     op("any", 2, |ev, args, _| {
         let f = fn_arg(ev, args, 0, "any")?;
@@ -226,10 +226,10 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 Pos::NONE,
                 "while evaluating the return value of the function passed to builtins.any",
             )? {
-                return Ok(Value::Bool(true));
+                return Ok(Value::bool(true));
             }
         }
-        Ok(Value::Bool(false))
+        Ok(Value::bool(false))
     }),
     op("partition", 2, |ev, args, _| {
         let f = fn_arg(ev, args, 0, "partition")?;

@@ -146,8 +146,8 @@ pub(crate) fn install(ev: &mut Evaluator) {
             "builtins" => continue,
             // Impure values do not exist in pure evaluation.
             "currentSystem" | "currentTime" if ev.settings.pure_eval => continue,
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
+            "true" => Value::bool(true),
+            "false" => Value::bool(false),
             "null" => Value::Null,
             "currentSystem" => Value::str("x86_64-linux"),
             "currentTime" => Value::Int(

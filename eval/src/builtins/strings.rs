@@ -219,7 +219,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("hasContext", 1, |ev, args, pos| {
         let s = str_arg(ev, args, 0, "hasContext", pos)?;
-        Ok(Value::Bool(s.has_context()))
+        Ok(Value::bool(s.has_context()))
     }),
     op("unsafeDiscardStringContext", 1, |ev, args, pos| {
         let s = str_arg(ev, args, 0, "unsafeDiscardStringContext", pos)?;

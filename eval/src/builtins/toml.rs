@@ -105,8 +105,8 @@ fn convert(v: toml::Value, timestamps: bool) -> EvalResult<Value> {
             Value::str(s)
         }
         toml::Value::Integer(i) => Value::Int(i),
-        toml::Value::Float(f) => Value::Float(f),
-        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Float(f) => Value::float(f),
+        toml::Value::Boolean(b) => Value::bool(b),
         toml::Value::Datetime(d) => {
             if !timestamps {
                 return Err(toml_error("Dates and times are not supported"));

@@ -7,7 +7,7 @@ macro_rules! is {
     ($name:literal, $pat:pat) => {
         op($name, 1, |ev, args, _| {
             let v = ev.force(&args[0])?;
-            Ok(Value::Bool(matches!(v, $pat)))
+            Ok(Value::bool(matches!(v, $pat)))
         })
     };
 }

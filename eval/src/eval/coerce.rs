@@ -118,12 +118,14 @@ impl Evaluator {
             }
             Value::Null if mode.coerces_more() => {}
             Value::Bool(b) if mode.coerces_more() => {
-                if *b {
+                if b.get() {
                     out.push_bytes(b"1");
                 }
             }
             Value::Int(i) if mode.coerces_more() => out.push_bytes(i.to_string().as_bytes()),
-            Value::Float(f) if mode.coerces_more() => out.push_bytes(format!("{f:.6}").as_bytes()),
+            Value::Float(f) if mode.coerces_more() => {
+                out.push_bytes(format!("{:.6}", f.get()).as_bytes())
+            }
             Value::List(items) if mode.coerces_more() => {
                 let n = items.len();
                 for (i, item) in items.iter().enumerate() {

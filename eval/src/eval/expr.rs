@@ -238,7 +238,7 @@ impl Evaluator {
                     .eval(e, env)
                     .and_then(|v| self.expect_bool(&v, e.pos))
                     .map_err(frame("in the argument of '!'", e.pos))?;
-                Ok(Value::Bool(!b))
+                Ok(Value::bool(!b))
             }
             IrKind::BinOp { op, lhs, rhs } => self.eval_binop(*op, lhs, rhs, env, ir.pos),
             IrKind::ConcatStrings {
@@ -268,13 +268,13 @@ impl Evaluator {
             let next = match &v {
                 Value::Attrs(a) => match a.get_sym(&name) {
                     Some(attr) => attr.value.clone(),
-                    None => return Ok(Value::Bool(false)),
+                    None => return Ok(Value::bool(false)),
                 },
-                _ => return Ok(Value::Bool(false)),
+                _ => return Ok(Value::bool(false)),
             };
             v = next;
         }
-        Ok(Value::Bool(true))
+        Ok(Value::bool(true))
     }
 
     #[inline(never)]

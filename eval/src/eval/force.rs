@@ -25,7 +25,7 @@ impl Evaluator {
     /// A forced value as a Boolean.
     pub(crate) fn expect_bool(&self, v: &Value, pos: Pos) -> EvalResult<bool> {
         match v {
-            Value::Bool(b) => Ok(*b),
+            Value::Bool(b) => Ok(b.get()),
             _ => Err(self.scalar_error("a Boolean", v, pos)),
         }
     }
@@ -73,7 +73,7 @@ impl Evaluator {
         let v = self.force(v).map_err(frame(ctx, pos))?;
         match v {
             Value::Int(i) => Ok(i as f64),
-            Value::Float(f) => Ok(f),
+            Value::Float(f) => Ok(f.get()),
             _ => Err(self.scalar_error("a float", &v, pos)).map_err(frame(ctx, pos)),
         }
     }

@@ -42,10 +42,10 @@ impl Evaluator {
                     .map_err(frame(right_ctx, rhs.pos))?;
                 // `n == 0` and the like, without the general comparison.
                 if let (Value::Int(a), Value::Int(b)) = (&l, &r) {
-                    return Ok(Value::Bool((a == b) == (op == BinOp::Eq)));
+                    return Ok(Value::bool((a == b) == (op == BinOp::Eq)));
                 }
                 let eq = self.values_equal(&l, &r, true)?;
-                Ok(Value::Bool(eq == (op == BinOp::Eq)))
+                Ok(Value::bool(eq == (op == BinOp::Eq)))
             }
             BinOp::And | BinOp::Or | BinOp::Impl => {
                 let l = self.eval_bool(lhs, env, left_ctx)?;
@@ -55,9 +55,9 @@ impl Evaluator {
                     _ => (!l).then_some(true),
                 };
                 if let Some(v) = short {
-                    return Ok(Value::Bool(v));
+                    return Ok(Value::bool(v));
                 }
-                Ok(Value::Bool(self.eval_bool(rhs, env, right_ctx)?))
+                Ok(Value::bool(self.eval_bool(rhs, env, right_ctx)?))
             }
             BinOp::Update => {
                 let r = self.eval_attrs_operand(rhs, env, right_ctx)?;
@@ -130,7 +130,7 @@ impl Evaluator {
                 InlineOp::Mul => x.checked_mul(y).map(Value::Int),
                 InlineOp::Div if y != 0 => x.checked_div(y).map(Value::Int),
                 InlineOp::Div => None,
-                InlineOp::LessThan => Some(Value::Bool(x < y)),
+                InlineOp::LessThan => Some(Value::bool(x < y)),
             };
             if let Some(v) = fast {
                 return Ok(v);
@@ -147,7 +147,7 @@ impl Evaluator {
         if op == InlineOp::LessThan {
             // What `lessThan` does, without looking the builtin up.
             let less = self.compare_values(&a, &b, Pos::NONE)? == Ordering::Less;
-            return Ok(Value::Bool(less));
+            return Ok(Value::bool(less));
         }
         static PRIMOPS: std::sync::OnceLock<[&'static crate::builtins::PrimOp; 3]> =
             std::sync::OnceLock::new();
@@ -292,7 +292,7 @@ impl Evaluator {
                     }
                     Value::Float(x) => {
                         kind = Kind::Float;
-                        nf = n as f64 + x;
+                        nf = n as f64 + x.get();
                     }
                     other => {
                         return Err(EvalError::eval(
@@ -303,7 +303,7 @@ impl Evaluator {
                 },
                 Kind::Float => match v {
                     Value::Int(x) => nf += x as f64,
-                    Value::Float(x) => nf += x,
+                    Value::Float(x) => nf += x.get(),
                     other => {
                         return Err(EvalError::eval(
                             format!("cannot add {} to a float", other.show_type()),
@@ -329,7 +329,7 @@ impl Evaluator {
         }
         Ok(match kind {
             Kind::Int => Value::Int(n),
-            Kind::Float => Value::Float(nf),
+            Kind::Float => Value::float(nf),
             Kind::Path => {
                 if !sb.context.is_empty() {
                     return Err(EvalError::eval(
@@ -545,12 +545,14 @@ impl Evaluator {
         match (&a, &b) {
             (Value::Int(x), Value::Int(y)) => Ok(x.cmp(y)),
             (Value::Int(x), Value::Float(y)) => {
-                Ok((*x as f64).partial_cmp(y).unwrap_or(Ordering::Equal))
+                Ok((*x as f64).partial_cmp(&y.get()).unwrap_or(Ordering::Equal))
             }
             (Value::Float(x), Value::Int(y)) => {
-                Ok(x.partial_cmp(&(*y as f64)).unwrap_or(Ordering::Equal))
+                Ok(x.get().partial_cmp(&(*y as f64)).unwrap_or(Ordering::Equal))
             }
-            (Value::Float(x), Value::Float(y)) => Ok(x.partial_cmp(y).unwrap_or(Ordering::Equal)),
+            (Value::Float(x), Value::Float(y)) => {
+                Ok(x.get().partial_cmp(&y.get()).unwrap_or(Ordering::Equal))
+            }
             (Value::String(x), Value::String(y)) => Ok(x.as_bytes().cmp(y.as_bytes())),
             (Value::Path(x), Value::Path(y)) => Ok(x.as_bytes().cmp(y.as_bytes())),
             (Value::List(x), Value::List(y)) => {
@@ -605,9 +607,9 @@ pub(crate) fn with_forced<T>(v: &Value, f: impl FnOnce(&Value) -> T) -> Option<T
 pub(crate) fn scalars_equal(a: &Value, b: &Value) -> Option<bool> {
     Some(match (a, b) {
         (Value::Int(x), Value::Int(y)) => x == y,
-        (Value::Int(x), Value::Float(y)) => (*x as f64) == *y,
-        (Value::Float(x), Value::Int(y)) => *x == (*y as f64),
-        (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::Int(x), Value::Float(y)) => (*x as f64) == y.get(),
+        (Value::Float(x), Value::Int(y)) => x.get() == (*y as f64),
+        (Value::Float(x), Value::Float(y)) => x.get() == y.get(),
         (Value::String(x), Value::String(y)) => x.as_bytes() == y.as_bytes(),
         (Value::Path(x), Value::Path(y)) => x.as_bytes() == y.as_bytes(),
         (Value::Null, Value::Null) => true,

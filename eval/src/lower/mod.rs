@@ -178,8 +178,8 @@ impl Lowerer<'_> {
         }
         if let Some(&slot) = self.globals.get(name) {
             match name {
-                "true" => return self.node(p, IrKind::Const(Value::Bool(true))),
-                "false" => return self.node(p, IrKind::Const(Value::Bool(false))),
+                "true" => return self.node(p, IrKind::Const(Value::bool(true))),
+                "false" => return self.node(p, IrKind::Const(Value::bool(false))),
                 "null" => return self.node(p, IrKind::Const(Value::Null)),
                 _ => {}
             }
@@ -214,7 +214,7 @@ impl Lowerer<'_> {
     pub fn expr(&mut self, e: &Expr) -> Rc<Ir> {
         match e {
             Expr::Int { pos, value } => self.node(*pos, IrKind::Const(Value::Int(*value))),
-            Expr::Float { pos, value } => self.node(*pos, IrKind::Const(Value::Float(*value))),
+            Expr::Float { pos, value } => self.node(*pos, IrKind::Const(Value::float(*value))),
             Expr::String { pos, value } => self.node(
                 *pos,
                 IrKind::Const(Value::String(match self.escapes {

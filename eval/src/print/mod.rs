@@ -14,7 +14,7 @@ use rustc_hash::FxHashSet;
 use tvix_syntax::exact::{format_float, print_identifier};
 
 use crate::pos::Sources;
-use crate::value::{NixString, Value};
+use crate::value::{NixBool, NixString, Value};
 
 /// Prints a value the way `nix-instantiate --eval` does; parts not yet
 /// evaluated print as `«thunk»`.
@@ -75,12 +75,12 @@ fn print_into(out: &mut String, v: &Value, cell: usize, seen: &mut FxHashSet<usi
 fn print_scalar(out: &mut String, v: &Value) {
     match v {
         Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
+        Value::Bool(NixBool::TRUE) => out.push_str("true"),
+        Value::Bool(NixBool::FALSE) => out.push_str("false"),
         Value::Int(i) => {
             let _ = write!(out, "{i}");
         }
-        Value::Float(f) => out.push_str(&format_float(*f)),
+        Value::Float(f) => out.push_str(&format_float(f.get())),
         Value::String(s) => out.push_str(&quote(s)),
         Value::Path(p) => out.push_str(&p.to_str_lossy()),
         _ => {}

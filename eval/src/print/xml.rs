@@ -55,9 +55,9 @@ fn element(out: &mut String, v: &Value, depth: usize) {
             indent(out, depth);
             out.push_str("<null />\n");
         }
-        Value::Bool(b) => leaf(out, depth, "bool", if *b { "true" } else { "false" }),
+        Value::Bool(b) => leaf(out, depth, "bool", if b.get() { "true" } else { "false" }),
         Value::Int(i) => leaf(out, depth, "int", &i.to_string()),
-        Value::Float(f) => leaf(out, depth, "float", &format_float(*f)),
+        Value::Float(f) => leaf(out, depth, "float", &format_float(f.get())),
         Value::String(s) => leaf(out, depth, "string", &s.to_str_lossy()),
         Value::Path(p) => leaf(out, depth, "path", &p.to_str_lossy()),
         Value::Attrs(a) => {
