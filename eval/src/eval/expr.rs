@@ -102,7 +102,7 @@ impl Evaluator {
     /// so they may point back at it: registered, so that cycles through it
     /// are broken when the evaluation ends.
     pub(crate) fn new_env(&mut self, slots: Slots, parent: &Rc<Env>) -> Rc<Env> {
-        let env = Rc::new(Env::new(slots, Some(parent.clone())));
+        let env = crate::value::rc_new_with(|| Env::new(slots, Some(parent.clone())));
         self.registry.env(&env);
         env
     }
@@ -114,7 +114,7 @@ impl Evaluator {
     /// needs no registration of its own (see `registry`).
     #[inline]
     pub(crate) fn new_complete_env(&mut self, slots: Slots, parent: &Rc<Env>) -> Rc<Env> {
-        Rc::new(Env::new(slots, Some(parent.clone())))
+        crate::value::rc_new_with(|| Env::new(slots, Some(parent.clone())))
     }
 
     /// Evaluates `ir` in `env` to weak head normal form.
@@ -212,9 +212,11 @@ impl Evaluator {
                 result
             }
             IrKind::List(items) => Ok(self.eval_list(items, env)),
-            IrKind::Lambda(l) => Ok(Value::Lambda(Rc::new(crate::value::Closure {
-                lambda: l.clone(),
-                env: env.clone(),
+            IrKind::Lambda(l) => Ok(Value::Lambda(crate::value::rc_new_with(|| {
+                crate::value::Closure {
+                    lambda: l.clone(),
+                    env: env.clone(),
+                }
             }))),
             IrKind::Call { fun, args } => self.eval_call(fun, args, env, ir.pos),
             IrKind::BuiltinCall { op, fun, args } => {

@@ -378,10 +378,12 @@ impl Evaluator {
                 Some(v) => v,
                 None => Value::Thunk(Thunk::suspended(ir.clone(), env.clone())),
             },
-            IrKind::Lambda(l) => Value::Lambda(Rc::new(crate::value::Closure {
-                lambda: l.clone(),
-                env: env.clone(),
-            })),
+            IrKind::Lambda(l) => {
+                Value::Lambda(crate::value::rc_new_with(|| crate::value::Closure {
+                    lambda: l.clone(),
+                    env: env.clone(),
+                }))
+            }
             _ => Value::Thunk(Thunk::suspended(ir.clone(), env.clone())),
         }
     }

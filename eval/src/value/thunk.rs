@@ -31,12 +31,16 @@ pub struct Thunk(pub Rc<RefCell<ThunkState>>);
 impl Thunk {
     /// A suspended expression.
     pub fn suspended(ir: Rc<Ir>, env: Rc<Env>) -> Thunk {
-        Thunk(Rc::new(RefCell::new(ThunkState::Suspended(ir, env))))
+        Thunk(super::rc_new_with(|| {
+            RefCell::new(ThunkState::Suspended(ir, env))
+        }))
     }
 
     /// A lazy application `f arg`.
     pub fn apply(f: Value, arg: Value, pos: Pos) -> Thunk {
-        Thunk(Rc::new(RefCell::new(ThunkState::Apply(f, arg, pos))))
+        Thunk(super::rc_new_with(|| {
+            RefCell::new(ThunkState::Apply(f, arg, pos))
+        }))
     }
 
     /// The value, if already forced.
