@@ -223,6 +223,49 @@ fn operators_run_inline_exactly_as_builtin_calls() {
     );
 }
 
+/// Evaluates `src` strictly with a do-nothing observer attached, which
+/// makes every fast path of the evaluator take its general form.
+fn eval_strict_observed(src: &str) -> String {
+    struct Quiet;
+    impl crate::Observer for Quiet {}
+    let src = src.to_owned();
+    on_big_stack(move || {
+        let mut ev = Evaluator::new(Box::new(NoIO), Settings::default());
+        ev.set_observer(Box::new(Quiet));
+        match ev
+            .eval_source("«string»", &src, "/")
+            .and_then(|v| ev.force_deep(&v))
+        {
+            Ok(v) => print::print_value(&v),
+            Err(e) => e.render(&ev.sources, true),
+        }
+    })
+}
+
+#[test]
+fn curried_calls_behave_as_calls_one_by_one() {
+    // `f a b` of an `x: y: …` function skips the closure in between
+    // (`call2`); values, errors and traces are those of the general path.
+    for src in [
+        "let f = x: y: x - y; in f 5 3",
+        "let f = x: y: z: x + y + z; in f 1 2 3",
+        "let f = x: y: throw \"boom ${toString x}\"; in f 1 2",
+        "let f = x: y: x + y; in f 1 \"a\"",
+        "let f = x: y: y.missing; in f 1 { }",
+        "builtins.foldl' (acc: x: acc + x) 0 [ 1 2 3 ]",
+        "builtins.foldl' (acc: x: if x == 2 then throw \"two\" else acc + x) 0 [ 1 2 3 ]",
+        "builtins.sort (a: b: a < b) [ 3 1 2 ]",
+        "builtins.sort (a: b: a < \"x\") [ 3 1 2 ]",
+        "let f = n: acc: if n == 0 then acc else f (n - 1) (acc + n); in f 10000 0",
+    ] {
+        assert_eq!(eval_strict(src), eval_strict_observed(src), "{src}");
+    }
+    assert_eq!(
+        eval_strict("let f = n: acc: if n == 0 then acc else f (n - 1) (acc + n); in f 1000 0"),
+        "500500"
+    );
+}
+
 #[test]
 fn deep_recursion_is_a_clean_error() {
     let out = eval_strict("let f = n: 1 + f (n + 1); in f 0");

@@ -150,8 +150,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
             return ev.force(&acc);
         }
         for item in l.iter() {
-            let partial = ev.call(f.clone(), acc, Pos::NONE)?;
-            acc = ev.call(partial, item.clone(), Pos::NONE)?;
+            acc = ev.call2(f.clone(), acc, item.clone(), Pos::NONE)?;
             acc = ev.force(&acc)?;
         }
         Ok(acc)
@@ -261,8 +260,7 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
                 return false;
             }
             let r = ev
-                .call(f.clone(), a.clone(), Pos::NONE)
-                .and_then(|p| ev.call(p, b.clone(), Pos::NONE))
+                .call2(f.clone(), a.clone(), b.clone(), Pos::NONE)
                 .and_then(|r| {
                     ev.force_bool(
                         &r,

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use super::Evaluator;
 use super::expr::{did_you_mean, frame, frame_with};
 use crate::error::{EvalError, EvalResult, trace_only_frame};
-use crate::lower::Ir;
+use crate::lower::{Ir, IrKind, Lambda};
 use crate::pos::Pos;
 use crate::value::{Closure, Env, PrimOpApp, Slots, Value};
 
@@ -180,14 +180,58 @@ impl Evaluator {
         arg: Value,
         pos: Pos,
     ) -> EvalResult<Value> {
-        let l = &c.lambda;
+        self.call_lambda_in(&c.lambda, &c.env, arg, pos)
+    }
+
+    /// Applies the function `l` defined in `outer` (a closure's two
+    /// halves) to `arg`.
+    #[inline]
+    fn call_lambda_in(
+        &mut self,
+        l: &Rc<Lambda>,
+        outer: &Rc<Env>,
+        arg: Value,
+        pos: Pos,
+    ) -> EvalResult<Value> {
         let Some(formals) = &l.formals else {
-            let env = self.new_complete_env(smallvec::smallvec![arg], &c.env);
+            let env = self.new_complete_env(smallvec::smallvec![arg], outer);
             return self
                 .eval(&l.body, &env)
-                .map_err(trace_only_frame(|| lambda_frame(c), l.pos));
+                .map_err(trace_only_frame(|| lambda_frame(l), l.pos));
         };
-        self.call_lambda_formals(c, formals, arg, pos)
+        self.call_lambda_formals(l, outer, formals, arg, pos)
+    }
+
+    /// `f a b`, as `call(call(f, a), b)` computes it, except that for a
+    /// function of the form `x: y: body` (a curried function, what
+    /// `foldl'` and most two-argument library functions are given) no
+    /// closure for `y: body` is made between the two calls: nothing but
+    /// the second call could see it. Same call depths, checks and traces.
+    pub(crate) fn call2(&mut self, f: Value, a: Value, b: Value, pos: Pos) -> EvalResult<Value> {
+        let f = self.force_owned(f)?;
+        if self.observer.is_none()
+            && let Value::Lambda(c) = &f
+            && c.lambda.formals.is_none()
+            && let IrKind::Lambda(inner) = &c.lambda.body.kind
+            && self.check_stack(c.lambda.body.pos).is_ok()
+        {
+            // The first call: its frame, and its body's value — the inner
+            // function, which cannot fail to evaluate.
+            self.enter_call(pos)?;
+            let frame = self.new_complete_env(smallvec::smallvec![a], &c.env);
+            self.leave_call();
+            // The second, as `call` makes it.
+            self.enter_call(pos)?;
+            let r = self.call_lambda_in(inner, &frame, b, pos);
+            self.leave_call();
+            return if pos.is_some() {
+                r.map_err(trace_only_frame(|| "from call site".into(), pos))
+            } else {
+                r
+            };
+        }
+        let partial = self.call(f, a, pos)?;
+        self.call(partial, b, pos)
     }
 
     /// A call of a lambda with formals (`{ a, b ? d, ... }@x`): out of line,
@@ -195,12 +239,12 @@ impl Evaluator {
     #[inline(never)]
     fn call_lambda_formals(
         &mut self,
-        c: &Rc<Closure>,
+        l: &Rc<Lambda>,
+        outer: &Rc<Env>,
         formals: &crate::lower::Formals,
         arg: Value,
         pos: Pos,
     ) -> EvalResult<Value> {
-        let l = &c.lambda;
         let attrs_v = self.force(&arg)?;
         let Value::Attrs(attrs) = &attrs_v else {
             return Err(self.type_error("a set", &attrs_v, pos).pipe_frame(
@@ -210,7 +254,7 @@ impl Evaluator {
         };
         // Registered only when a default is used: defaults are thunks in
         // this frame, filled in after it exists.
-        let env = self.new_complete_env(Slots::new(), &c.env);
+        let env = self.new_complete_env(Slots::new(), outer);
         let mut slots = Slots::with_capacity(l.frame_size());
         let mut used = 0;
         // Formals whose default is used: filled once the rest are.
@@ -230,7 +274,7 @@ impl Evaluator {
                         return Err(EvalError::eval(
                             format!(
                                 "function '{}' called without required argument '{}'",
-                                lambda_name(c),
+                                lambda_name(l),
                                 formal.name.as_str()
                             ),
                             l.pos,
@@ -245,7 +289,7 @@ impl Evaluator {
                     let mut e = EvalError::eval(
                         format!(
                             "function '{}' called with unexpected argument '{}'",
-                            lambda_name(c),
+                            lambda_name(l),
                             a.name.as_str()
                         ),
                         l.pos,
@@ -265,12 +309,12 @@ impl Evaluator {
         if defaulted.is_empty() {
             return self
                 .eval(&l.body, &env)
-                .map_err(frame_with(|| lambda_frame(c), l.pos));
+                .map_err(frame_with(|| lambda_frame(l), l.pos));
         }
         self.registry.env(&env);
         let result = self
             .eval(&l.body, &env)
-            .map_err(frame_with(|| lambda_frame(c), l.pos));
+            .map_err(frame_with(|| lambda_frame(l), l.pos));
         // Defaults never used hold this frame, which holds them.
         if Rc::strong_count(&env) > 1 {
             super::expr::release_if_unreachable(&env);
@@ -316,16 +360,16 @@ impl Evaluator {
     }
 }
 
-fn lambda_frame(c: &Closure) -> String {
-    match &c.lambda.name {
+fn lambda_frame(l: &Lambda) -> String {
+    match &l.name {
         Some(n) => format!("while calling '{}'", n.as_str()),
         None => "while calling anonymous lambda".to_string(),
     }
 }
 
 /// The name C++ Nix uses for a lambda in messages.
-pub(crate) fn lambda_name(c: &Closure) -> String {
-    match &c.lambda.name {
+pub(crate) fn lambda_name(l: &Lambda) -> String {
+    match &l.name {
         Some(n) => n.as_str().to_string(),
         None => "anonymous lambda".to_string(),
     }

@@ -40,6 +40,14 @@ fn blackhole_position(mut e: Box<EvalError>, pos: Pos) -> Box<EvalError> {
     e
 }
 
+/// Whether `f` is a function of the form `x: y: body` (see
+/// [`Evaluator::call2`]).
+#[inline]
+fn is_curried(f: &Value) -> bool {
+    matches!(f, Value::Lambda(c)
+        if c.lambda.formals.is_none() && matches!(c.lambda.body.kind, IrKind::Lambda(_)))
+}
+
 /// Like [`frame`], with the message computed only on error.
 pub(crate) fn frame_with(
     message: impl FnOnce() -> String,
@@ -147,6 +155,15 @@ impl Evaluator {
                                 if let Some(v) = t.forced() {
                                     return Ok(v);
                                 }
+                                // Forced here, as `eval_node` would, without
+                                // a second dispatch and lookup.
+                                let t = t.clone();
+                                drop(slots);
+                                self.check_stack(ir.pos)?;
+                                return match self.force_thunk(&t) {
+                                    Ok(v) => Ok(v),
+                                    Err(e) => Err(blackhole_position(e, ir.pos)),
+                                };
                             }
                             Some(v) => return Ok(v.clone()),
                             None => {}
@@ -332,6 +349,14 @@ impl Evaluator {
                 continue;
             }
             let a = self.make_thunk(first, env);
+            if let [second, after @ ..] = tail
+                && is_curried(&f)
+            {
+                let b = self.make_thunk(second, env);
+                f = self.call2(f, a, b, pos)?;
+                rest = after;
+                continue;
+            }
             f = self.call(f, a, pos)?;
             rest = tail;
         }

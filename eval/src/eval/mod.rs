@@ -464,7 +464,16 @@ impl Evaluator {
                 if registry::may_close_cycle(&v) {
                     self.registry.thunk(t);
                 }
-                *t.0.borrow_mut() = ThunkState::Forced(v.clone());
+                let mut cell = t.0.borrow_mut();
+                let forced = ThunkState::Forced(v.clone());
+                if let ThunkState::Blackhole(_) = &*cell {
+                    // What `force_thunk` left: nothing to drop, so the
+                    // out-of-line drop of a whole state is skipped.
+                    std::mem::forget(std::mem::replace(&mut *cell, forced));
+                } else {
+                    *cell = forced;
+                }
+                drop(cell);
                 Ok(v)
             }
             Err(e) => Err(self.thunk_failed(t, state, e)),
