@@ -43,7 +43,12 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot determine the current directory")?;
     let input = args.input.prepare(&cwd)?;
     let job = move || -> (Option<String>, Option<Vec<u8>>) {
-        let mut ev = Evaluator::new(Box::new(StdIO), input.settings.clone());
+        // Never dropped (below): no cycles to break at the end.
+        let settings = tvix_eval::Settings {
+            break_cycles_on_drop: false,
+            ..input.settings.clone()
+        };
+        let mut ev = Evaluator::new(Box::new(StdIO), settings);
         let result = evaluate(&mut ev, &args, &input);
         let outcome = match result {
             Ok(out) => (Some(out), None),

@@ -55,6 +55,13 @@ pub struct Settings {
     /// `""`, no file access outside what fetchers produced, fetchers only
     /// with a hash or a locked revision, no `storePath`.
     pub pure_eval: bool,
+    /// Whether dropping the evaluator breaks the reference cycles its
+    /// evaluations made (see [`registry`]), so that their memory is
+    /// freed. Off only for a process that ends right after evaluating and
+    /// never drops the evaluator (`tvix eval`, `tvix instantiate`): the
+    /// handles it keeps cost time and keep the memory of freed frames and
+    /// thunks allocated until they are pruned.
+    pub break_cycles_on_drop: bool,
 }
 
 impl Default for Settings {
@@ -68,6 +75,7 @@ impl Default for Settings {
             experimental_features: Vec::new(),
             lints: crate::lint::Lints::default(),
             pure_eval: false,
+            break_cycles_on_drop: true,
         }
     }
 }
@@ -132,6 +140,7 @@ impl Evaluator {
         if settings.pure_eval {
             settings.search_path.clear();
         }
+        let registry = registry::Registry::new(settings.break_cycles_on_drop);
         let mut ev = Evaluator {
             sources: Sources::default(),
             settings,
@@ -140,7 +149,7 @@ impl Evaluator {
             base_env: Rc::new(Env::new(crate::value::Slots::new(), None)),
             builtins: Value::Null,
             import_cache: FxHashMap::default(),
-            registry: registry::Registry::default(),
+            registry,
             call_depth: 0,
             stack_bottom: usize::MAX,
             stack_limit: usize::MAX,

@@ -24,11 +24,12 @@ use std::rc::{Rc, Weak};
 use crate::value::{Env, Thunk, ThunkState, Value};
 
 /// The weak handles of one evaluation.
-#[derive(Default)]
 pub struct Registry {
     envs: Vec<Weak<Env>>,
     thunks: Vec<Weak<RefCell<ThunkState>>>,
     prune_at: usize,
+    /// Off: nothing is registered (`Settings::break_cycles_on_drop`).
+    enabled: bool,
 }
 
 /// Whether a forced value can lead back to the thunk that holds it.
@@ -40,16 +41,32 @@ pub(crate) fn may_close_cycle(v: &Value) -> bool {
 }
 
 impl Registry {
+    /// A registry that keeps handles only when `enabled`.
+    pub fn new(enabled: bool) -> Registry {
+        Registry {
+            envs: Vec::new(),
+            thunks: Vec::new(),
+            prune_at: 0,
+            enabled,
+        }
+    }
+
     /// Registers a new frame.
+    #[inline]
     pub fn env(&mut self, env: &Rc<Env>) {
-        self.envs.push(Rc::downgrade(env));
-        self.maybe_prune();
+        if self.enabled {
+            self.envs.push(Rc::downgrade(env));
+            self.maybe_prune();
+        }
     }
 
     /// Registers a thunk forced to a container.
+    #[inline]
     pub fn thunk(&mut self, t: &Thunk) {
-        self.thunks.push(Rc::downgrade(&t.0));
-        self.maybe_prune();
+        if self.enabled {
+            self.thunks.push(Rc::downgrade(&t.0));
+            self.maybe_prune();
+        }
     }
 
     /// Drops handles to objects already freed, so the registry itself
