@@ -257,6 +257,15 @@ fn curried_calls_behave_as_calls_one_by_one() {
         "builtins.sort (a: b: a < b) [ 3 1 2 ]",
         "builtins.sort (a: b: a < \"x\") [ 3 1 2 ]",
         "let f = n: acc: if n == 0 then acc else f (n - 1) (acc + n); in f 10000 0",
+        // `mapAttrs`' and `zipAttrsWith`'s two lazy applications, run as one.
+        "builtins.mapAttrs (k: v: v + 1) { a = 1; b = 2; }",
+        "builtins.mapAttrs (k: v: throw k) { a = 1; }",
+        "builtins.mapAttrs builtins.seq { a = 1; }",
+        "builtins.mapAttrs ({ x }: v: v) { a = 1; }",
+        "builtins.mapAttrs (k: 1) { a = 1; }",
+        "let s = builtins.mapAttrs (k: v: v * 2) { a = 1; }; in [ s.a s.a ]",
+        "builtins.zipAttrsWith (n: vs: builtins.length vs) [ { a = 1; } { a = 2; b = 3; } ]",
+        "builtins.zipAttrsWith (n: vs: throw n) [ { a = 1; } ]",
     ] {
         assert_eq!(eval_strict(src), eval_strict_observed(src), "{src}");
     }

@@ -465,7 +465,7 @@ impl Evaluator {
     fn finish_thunk(&mut self, t: &Thunk, state: ThunkState) -> EvalResult<Value> {
         let result = match &state {
             ThunkState::Suspended(ir, env) => self.eval(ir, env),
-            ThunkState::Apply(f, arg, pos) => self.call(f.clone(), arg.clone(), *pos),
+            ThunkState::Apply(f, arg, pos) => self.apply_thunk(f, arg, *pos),
             _ => unreachable!("only suspended states are taken out"),
         };
         match result.and_then(|v| self.force_owned(v)) {
@@ -487,6 +487,28 @@ impl Evaluator {
             }
             Err(e) => Err(self.thunk_failed(t, state, e)),
         }
+    }
+
+    /// Runs a lazy application `f arg`. `mapAttrs` and `zipAttrsWith`
+    /// make `f name` a lazy application of its own that only this one
+    /// holds: then nothing else can ever see its value, and both are
+    /// applied at once ([`Evaluator::call2`]) instead of through a second
+    /// thunk and an intermediate closure. (Not with an observer, which is
+    /// told about every thunk forced.)
+    #[inline]
+    fn apply_thunk(&mut self, f: &Value, arg: &Value, pos: Pos) -> EvalResult<Value> {
+        if self.observer.is_none()
+            && let Value::Thunk(inner) = f
+            && Rc::strong_count(&inner.0) == 1
+            && let Ok(state) = inner.0.try_borrow()
+            && let ThunkState::Apply(f0, a0, pos0) = &*state
+            && *pos0 == pos
+        {
+            let (f0, a0) = (f0.clone(), a0.clone());
+            drop(state);
+            return self.call2(f0, a0, arg.clone(), pos);
+        }
+        self.call(f.clone(), arg.clone(), pos)
     }
 
     /// Records that evaluating `t` (whose suspended `state` was taken
