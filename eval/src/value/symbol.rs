@@ -18,14 +18,11 @@
 //! the names that live values still use — interning never grows without
 //! bound.
 
-use std::borrow::Borrow;
 use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
-
-use rustc_hash::FxHashSet;
 
 /// An attribute name, interned (see the module documentation).
 pub struct Symbol(Rc<Name>);
@@ -34,6 +31,9 @@ struct Name {
     /// The first 16 bytes of `text`, big-endian, zero-padded: ordered as
     /// the text is wherever two prefixes differ.
     prefix: u128,
+    /// The text's hash in the table (see [`text_hash`]), kept so that the
+    /// table never hashes a name's text again (growing, removing).
+    hash: u64,
     /// See [`Symbol::creation_order`].
     serial: u32,
     text: Box<str>,
@@ -54,6 +54,7 @@ impl Name {
         };
         Name {
             prefix: u128::from_be_bytes(head),
+            hash: text_hash(text),
             serial,
             text: Box::from(text),
         }
@@ -142,8 +143,7 @@ preallocated![
     "body",
 ];
 
-/// A table entry: the address of a live symbol's name, hashed and compared
-/// by its text so that the table can be searched with a `&str`.
+/// A table entry: the address of a live symbol's name.
 struct Entry(*const Name);
 
 impl Entry {
@@ -154,36 +154,30 @@ impl Entry {
         unsafe { &*self.0 }
     }
 
-    fn text(&self) -> &str {
-        &self.name().text
+    /// Whether this entry's name is `text`, whose hash is `hash`: the
+    /// stored hash and length rule out nearly every other name without
+    /// reading its text.
+    fn is(&self, hash: u64, text: &str) -> bool {
+        let name = self.name();
+        name.hash == hash && name.text.len() == text.len() && &*name.text == text
     }
 }
 
-impl Hash for Entry {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.text().hash(state)
-    }
+/// The hash a name is filed under.
+fn text_hash(text: &str) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    text.hash(&mut h);
+    h.finish()
 }
 
-impl PartialEq for Entry {
-    fn eq(&self, other: &Self) -> bool {
-        self.text() == other.text()
-    }
-}
-
-impl Eq for Entry {}
-
-impl Borrow<str> for Entry {
-    fn borrow(&self) -> &str {
-        self.text()
-    }
-}
-
-/// The live names of one thread, by text.
-type Table = FxHashSet<Entry>;
+/// The live names of one thread. A raw table rather than a set keyed by
+/// text: growing it rehashes from the stored hashes and a dropped name is
+/// found by its address, where a `HashSet<Entry>` read every name's text
+/// again each time (a third of the interning cost on set-heavy code).
+type Table = hashbrown::HashTable<Entry>;
 
 thread_local! {
-    static TABLE: RefCell<Table> = RefCell::default();
+    static TABLE: RefCell<Table> = const { RefCell::new(Table::new()) };
     static NEXT_SERIAL: Cell<u32> = const { Cell::new(PREALLOCATED.len() as u32) };
 }
 
@@ -193,7 +187,8 @@ impl Symbol {
     pub fn new(s: &str) -> Symbol {
         TABLE.with(|table| {
             let mut table = table.borrow_mut();
-            if let Some(entry) = table.get(s) {
+            let hash = text_hash(s);
+            if let Some(entry) = table.find(hash, |e| e.is(hash, s)) {
                 // SAFETY: the entry points at a live `Rc<Name>` (see
                 // `Entry::name`); taking one more strong reference to it
                 // keeps it alive.
@@ -203,7 +198,7 @@ impl Symbol {
                 }
             }
             let rc = Rc::new(Name::new(s));
-            table.insert(Entry(Rc::as_ptr(&rc)));
+            table.insert_unique(hash, Entry(Rc::as_ptr(&rc)), |e| e.name().hash);
             Symbol(rc)
         })
     }
@@ -213,7 +208,8 @@ impl Symbol {
     pub fn existing(s: &str) -> Option<Symbol> {
         TABLE.with(|table| {
             let table = table.borrow();
-            let entry = table.get(s)?;
+            let hash = text_hash(s);
+            let entry = table.find(hash, |e| e.is(hash, s))?;
             // SAFETY: as in `Symbol::new`.
             unsafe {
                 Rc::increment_strong_count(entry.0);
@@ -251,7 +247,16 @@ impl Drop for Symbol {
             // The last symbol with this text: forget it before the text is
             // freed. During thread teardown the table may be gone already,
             // and then there is nothing to forget.
-            let _ = TABLE.try_with(|table| table.borrow_mut().remove(self.as_str()));
+            let name = Rc::as_ptr(&self.0);
+            let hash = self.0.hash;
+            let _ = TABLE.try_with(|table| {
+                if let Ok(found) = table
+                    .borrow_mut()
+                    .find_entry(hash, |e| std::ptr::eq(e.0, name))
+                {
+                    found.remove();
+                }
+            });
         }
     }
 }
