@@ -44,7 +44,7 @@ impl Thunk {
     }
 
     /// The value, if already forced.
-    #[inline]
+    #[inline(always)]
     pub fn forced(&self) -> Option<Value> {
         // `try_borrow`: a thunk being evaluated may be mutably borrowed
         // higher up; it is not forced then.
