@@ -86,11 +86,7 @@ impl Evaluator {
                 } else {
                     self.call_lambda(&c, arg, pos)
                 };
-                if pos.is_some() {
-                    r.map_err(trace_only_frame(|| "from call site".into(), pos))
-                } else {
-                    r
-                }
+                from_call_site(r, pos)
             }
             other => self.call_non_lambda(other, arg, pos),
         }
@@ -224,11 +220,7 @@ impl Evaluator {
             self.enter_call(pos)?;
             let r = self.call_lambda_in(inner, &frame, b, pos);
             self.leave_call();
-            return if pos.is_some() {
-                r.map_err(trace_only_frame(|| "from call site".into(), pos))
-            } else {
-                r
-            };
+            return from_call_site(r, pos);
         }
         let partial = self.call(f, a, pos)?;
         self.call(partial, b, pos)
@@ -357,6 +349,17 @@ impl Evaluator {
             };
             pending.retain(|p| *p != i);
         }
+    }
+}
+
+/// A lambda call's result, with the "from call site" trace frame C++ Nix
+/// adds to an error when the call has a position.
+#[inline(always)]
+fn from_call_site(r: EvalResult<Value>, pos: Pos) -> EvalResult<Value> {
+    if pos.is_some() {
+        r.map_err(trace_only_frame(|| "from call site".into(), pos))
+    } else {
+        r
     }
 }
 
