@@ -206,9 +206,7 @@ impl Evaluator {
     pub(crate) fn call2(&mut self, f: Value, a: Value, b: Value, pos: Pos) -> EvalResult<Value> {
         let f = self.force_owned(f)?;
         if self.observer.is_none()
-            && let Value::Lambda(c) = &f
-            && c.lambda.formals.is_none()
-            && let IrKind::Lambda(inner) = &c.lambda.body.kind
+            && let Some((c, inner)) = curried(&f)
             && self.check_stack(c.lambda.body.pos).is_ok()
         {
             // The first call: its frame, and its body's value — the inner
@@ -349,6 +347,19 @@ impl Evaluator {
             };
             pending.retain(|p| *p != i);
         }
+    }
+}
+
+/// `f` as a function of the form `x: y: body`, with `y: body` (see
+/// [`Evaluator::call2`]).
+#[inline]
+pub(super) fn curried(f: &Value) -> Option<(&Rc<Closure>, &Rc<Lambda>)> {
+    match f {
+        Value::Lambda(c) if c.lambda.formals.is_none() => match &c.lambda.body.kind {
+            IrKind::Lambda(inner) => Some((c, inner)),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

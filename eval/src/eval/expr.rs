@@ -40,14 +40,6 @@ fn blackhole_position(mut e: Box<EvalError>, pos: Pos) -> Box<EvalError> {
     e
 }
 
-/// Whether `f` is a function of the form `x: y: body` (see
-/// [`Evaluator::call2`]).
-#[inline]
-fn is_curried(f: &Value) -> bool {
-    matches!(f, Value::Lambda(c)
-        if c.lambda.formals.is_none() && matches!(c.lambda.body.kind, IrKind::Lambda(_)))
-}
-
 /// Like [`frame`], with the message computed only on error.
 pub(crate) fn frame_with(
     message: impl FnOnce() -> String,
@@ -229,12 +221,7 @@ impl Evaluator {
                 result
             }
             IrKind::List(items) => Ok(self.eval_list(items, env)),
-            IrKind::Lambda(l) => Ok(Value::Lambda(crate::value::rc_new_with(|| {
-                crate::value::Closure {
-                    lambda: l.clone(),
-                    env: env.clone(),
-                }
-            }))),
+            IrKind::Lambda(l) => Ok(crate::value::Closure::value(l, env)),
             IrKind::Call { fun, args } => self.eval_call(fun, args, env, ir.pos),
             IrKind::BuiltinCall { op, fun, args } => {
                 if self.observer.is_some() {
@@ -350,7 +337,7 @@ impl Evaluator {
             }
             let a = self.make_thunk(first, env);
             if let [second, after @ ..] = tail
-                && is_curried(&f)
+                && super::call::curried(&f).is_some()
             {
                 let b = self.make_thunk(second, env);
                 f = self.call2(f, a, b, pos)?;

@@ -58,7 +58,7 @@ pub struct Settings {
     /// Whether dropping the evaluator breaks the reference cycles its
     /// evaluations made (see [`registry`]), so that their memory is
     /// freed. Off only for a process that ends right after evaluating and
-    /// never drops the evaluator (`tvix eval`, `tvix instantiate`): the
+    /// never drops the evaluator (`tvix eval`): the
     /// handles it keeps cost time and keep the memory of freed frames and
     /// thunks allocated until they are pruned.
     pub break_cycles_on_drop: bool,
@@ -387,12 +387,7 @@ impl Evaluator {
                 Some(v) => v,
                 None => Value::Thunk(Thunk::suspended(ir.clone(), env.clone())),
             },
-            IrKind::Lambda(l) => {
-                Value::Lambda(crate::value::rc_new_with(|| crate::value::Closure {
-                    lambda: l.clone(),
-                    env: env.clone(),
-                }))
-            }
+            IrKind::Lambda(l) => crate::value::Closure::value(l, env),
             _ => Value::Thunk(Thunk::suspended(ir.clone(), env.clone())),
         }
     }

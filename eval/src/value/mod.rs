@@ -74,6 +74,17 @@ pub struct Closure {
     pub env: Rc<Env>,
 }
 
+impl Closure {
+    /// The function value of `lambda` made in `env`.
+    #[inline]
+    pub fn value(lambda: &Rc<Lambda>, env: &Rc<Env>) -> Value {
+        Value::Lambda(rc_new_with(|| Closure {
+            lambda: lambda.clone(),
+            env: env.clone(),
+        }))
+    }
+}
+
 /// A builtin with some of its arguments.
 pub struct PrimOpApp {
     /// The builtin.
