@@ -143,7 +143,9 @@ pub fn peek(v: &Value) -> Peek {
     match v {
         Value::Thunk(t) => match &*t.0.borrow() {
             ThunkState::Forced(v) => Peek::Value(v.clone()),
-            ThunkState::Suspended(..) | ThunkState::Apply(..) => Peek::Thunk,
+            ThunkState::Suspended(..) | ThunkState::Apply(..) | ThunkState::Native(_) => {
+                Peek::Thunk
+            }
             ThunkState::Blackhole(_) => Peek::UnderEvaluation,
             ThunkState::Failed(e) => Peek::Failed(e.clone()),
             ThunkState::Cleared => Peek::Cleared,

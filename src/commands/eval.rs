@@ -8,7 +8,7 @@ use clap::Args;
 use tvix_eval::{EvalResult, Evaluator, StdIO, print};
 
 use super::eval_input::{
-    EvalInputArgs, Prepared, auto_call, on_eval_thread, report_error, select_path,
+    EvalInputArgs, Prepared, auto_call, on_eval_thread_then_exit, report_error, select_path,
 };
 
 /// Arguments of `tvix eval`, mirroring `nix-instantiate --eval`.
@@ -42,7 +42,7 @@ pub struct EvalArgs {
 pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot determine the current directory")?;
     let input = args.input.prepare(&cwd)?;
-    let job = move || -> (Option<String>, Option<Vec<u8>>) {
+    let job = move || -> anyhow::Result<u8> {
         // Never dropped (below): no cycles to break at the end.
         let settings = tvix_eval::Settings {
             break_cycles_on_drop: false,
@@ -50,23 +50,24 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         };
         let mut ev = Evaluator::new(Box::new(StdIO), settings);
         let result = evaluate(&mut ev, &args, &input);
-        let outcome = match result {
-            Ok(out) => (Some(out), None),
-            Err(e) => (None, Some(e.render_bytes(&ev.sources, input.show_trace))),
+        let code = match result {
+            Ok(out) => {
+                let mut stdout = std::io::stdout().lock();
+                stdout.write_all(out.as_bytes())?;
+                stdout.flush()?;
+                0
+            }
+            Err(e) => {
+                report_error(&e.render_bytes(&ev.sources, input.show_trace))?;
+                1
+            }
         };
         // The process ends right after: freeing every value the
         // evaluation made would only cost time (C++ Nix never frees them).
         std::mem::forget(ev);
-        outcome
+        Ok(code)
     };
-    let (out, err) = on_eval_thread(job)?;
-    if let Some(out) = out {
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(out.as_bytes())?;
-        stdout.flush()?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    report_error(&err.unwrap_or_default())
+    on_eval_thread_then_exit(job)
 }
 
 fn evaluate(ev: &mut Evaluator, args: &EvalArgs, input: &Prepared) -> EvalResult<String> {
@@ -88,7 +89,7 @@ fn evaluate(ev: &mut Evaluator, args: &EvalArgs, input: &Prepared) -> EvalResult
         return Ok(out);
     }
     if args.xml {
-        return Ok(print::xml::print_xml(&v));
+        return Ok(print::xml::print_xml(&v)?.0);
     }
     Ok(format!("{}\n", print::print_value(&v)))
 }

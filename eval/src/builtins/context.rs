@@ -191,10 +191,9 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[
     }),
     op("toXML", 1, |ev, args, _| {
         let v = ev.force_deep(&args[0])?;
-        let mut context = Vec::new();
-        collect_context(&v, &mut context);
+        let (text, context) = crate::print::xml::print_xml(&v)?;
         Ok(Value::String(NixString::with_context(
-            crate::print::xml::print_xml(&v).into_bytes(),
+            text.into_bytes(),
             context,
         )))
     }),
@@ -227,20 +226,6 @@ pub(crate) fn display_first_context(context: &[Rc<str>]) -> String {
         (1, drv, _) => format!("{drv} (deep)"),
         (2, drv, output) => format!("{drv}^{output}"),
         (_, path, _) => path,
-    }
-}
-
-fn collect_context(v: &Value, out: &mut Vec<Rc<str>>) {
-    match v {
-        Value::String(s) => out.extend(s.context().iter().cloned()),
-        Value::List(l) => l.iter().for_each(|x| collect_context(x, out)),
-        Value::Attrs(a) => a.iter().for_each(|x| collect_context(&x.value, out)),
-        Value::Thunk(t) => {
-            if let Some(v) = t.forced() {
-                collect_context(&v, out)
-            }
-        }
-        _ => {}
     }
 }
 

@@ -49,10 +49,18 @@ pub(crate) static PRIMOPS: &[PrimOp] = &[op("derivationStrict", 1, |ev, args, _|
     derivation_strict(ev, &args[0])
 })];
 
+/// `derivationStrict`.
+pub(crate) fn derivation_strict_op() -> &'static PrimOp {
+    &PRIMOPS[0]
+}
+
 /// The value of the global `derivation`: the wrapper, evaluated on first
-/// use.
+/// use. Its shape is recorded for making its results natively
+/// (`derivation_wrapper`).
 pub(crate) static DERIVATION_LOADER: PrimOp = op("derivation", 1, |ev, _, _| {
-    ev.eval_source(DERIVATION_NIX_NAME, DERIVATION_NIX, "/")
+    let wrapper = ev.eval_source(DERIVATION_NIX_NAME, DERIVATION_NIX, "/")?;
+    ev.derivation_wrapper = super::derivation_wrapper::Shape::of(&wrapper).map(Rc::new);
+    Ok(wrapper)
 });
 
 fn derivation_strict(ev: &mut Evaluator, arg: &Value) -> EvalResult<Value> {

@@ -9,6 +9,7 @@ mod attrs;
 mod context;
 mod control;
 mod derivation;
+pub(crate) mod derivation_wrapper;
 mod fetch;
 mod flake;
 mod hash;

@@ -242,6 +242,13 @@ impl Evaluator {
                 l.pos,
             ));
         };
+        if self.observer.is_none()
+            && let Some(shape) = &self.derivation_wrapper
+            && shape.is(l)
+            && let Some(result) = self.derivation_natively(&shape.clone(), attrs)
+        {
+            return Ok(result);
+        }
         // Registered only when a default is used: defaults are thunks in
         // this frame, filled in after it exists.
         let env = self.new_complete_env(Slots::new(), outer);

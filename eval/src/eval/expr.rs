@@ -32,7 +32,7 @@ pub(crate) fn frame<M: Into<String>>(
 /// the hottest path there is.
 #[cold]
 #[inline(never)]
-fn blackhole_position(mut e: Box<EvalError>, pos: Pos) -> Box<EvalError> {
+pub(crate) fn blackhole_position(mut e: Box<EvalError>, pos: Pos) -> Box<EvalError> {
     if e.position_pending {
         e.position_pending = false;
         e.pos = pos;

@@ -13,7 +13,7 @@ mod force;
 mod observe;
 mod ops;
 
-pub(crate) use expr::{frame, frame_with};
+pub(crate) use expr::{blackhole_position, frame, frame_with};
 pub(crate) use ops::{scalars_equal, with_forced};
 pub mod registry;
 
@@ -96,7 +96,10 @@ pub struct Evaluator {
     pub(crate) builtins: Value,
     pub(crate) import_cache: FxHashMap<String, Value>,
     pub(crate) registry: registry::Registry,
-    call_depth: usize,
+    pub(crate) call_depth: usize,
+    /// The shape of the `derivation` wrapper, once it is loaded (see
+    /// `builtins::derivation_wrapper`).
+    pub(crate) derivation_wrapper: Option<Rc<crate::builtins::derivation_wrapper::Shape>>,
     /// Lowest address of this thread's native stack (`usize::MAX`: not
     /// computed yet).
     stack_bottom: usize,
@@ -151,6 +154,7 @@ impl Evaluator {
             import_cache: FxHashMap::default(),
             registry,
             call_depth: 0,
+            derivation_wrapper: None,
             stack_bottom: usize::MAX,
             stack_limit: usize::MAX,
             try_depth: 0,
@@ -446,6 +450,9 @@ impl Evaluator {
                     let pos = *pos;
                     std::mem::replace(&mut *cell, ThunkState::Blackhole(pos))
                 }
+                ThunkState::Native(_) => {
+                    std::mem::replace(&mut *cell, ThunkState::Blackhole(Pos::NONE))
+                }
             }
         };
         if self.observer.is_some() {
@@ -461,6 +468,7 @@ impl Evaluator {
         let result = match &state {
             ThunkState::Suspended(ir, env) => self.eval(ir, env),
             ThunkState::Apply(f, arg, pos) => self.apply_thunk(f, arg, *pos),
+            ThunkState::Native(n) => self.force_native(n),
             _ => unreachable!("only suspended states are taken out"),
         };
         match result.and_then(|v| self.force_owned(v)) {

@@ -21,7 +21,7 @@ pub use env::live_envs;
 pub use env::{Env, Slots};
 pub use string::{Context, NixString, StringBuilder};
 pub use symbol::Symbol;
-pub use thunk::{Thunk, ThunkState};
+pub use thunk::{NativeThunk, Thunk, ThunkState};
 
 use crate::builtins::PrimOp;
 use crate::lower::Lambda;

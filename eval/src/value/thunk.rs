@@ -13,6 +13,10 @@ pub enum ThunkState {
     Suspended(Rc<Ir>, Rc<Env>),
     /// A function application made lazily by a builtin (`map`, `genList`).
     Apply(Value, Value, Pos),
+    /// A part of `derivation`'s result that its Nix code would leave
+    /// suspended, made without running that code
+    /// (`builtins::derivation_wrapper`).
+    Native(NativeThunk),
     /// Being evaluated: forcing it again is infinite recursion.
     Blackhole(Pos),
     /// Evaluated.
@@ -22,6 +26,31 @@ pub enum ThunkState {
     Failed(Box<crate::error::EvalError>),
     /// Cleared when its evaluation ended (see the registry).
     Cleared,
+}
+
+/// The suspended parts of a `derivation` result made natively; each
+/// evaluates as the wrapper's expression it stands for (see
+/// `builtins::derivation_wrapper`).
+pub enum NativeThunk {
+    /// `strict.${outputName}` or `strict.drvPath` (`out_path`): one
+    /// attribute of the result of `derivationStrict`, the thunk `strict`.
+    StrictAttr {
+        /// The `derivationStrict` application.
+        strict: Thunk,
+        /// The attribute: an output's name, or `drvPath`.
+        name: super::Symbol,
+        /// Whether this is an output's `outPath` (else `drvPath`).
+        out_path: bool,
+    },
+    /// `commonAttrs // { outPath = …; … }` of output `index`.
+    Output {
+        /// The derivation's parts.
+        parts: Rc<crate::builtins::derivation_wrapper::Parts>,
+        /// Which output, in the order of `outputs`.
+        index: usize,
+    },
+    /// `map (x: x.value) outputsList`: the `all` attribute.
+    All(Rc<crate::builtins::derivation_wrapper::Parts>),
 }
 
 /// A shared, mutable thunk.
@@ -41,6 +70,17 @@ impl Thunk {
         Thunk(super::rc_new_with(|| {
             RefCell::new(ThunkState::Apply(f, arg, pos))
         }))
+    }
+
+    /// A thunk whose state is set right after it is made (by whoever made
+    /// it, before anything else can see it).
+    pub(crate) fn placeholder() -> Thunk {
+        Thunk(super::rc_new_with(|| RefCell::new(ThunkState::Cleared)))
+    }
+
+    /// A part of a natively made `derivation` result.
+    pub(crate) fn native(n: NativeThunk) -> Thunk {
+        Thunk(super::rc_new_with(|| RefCell::new(ThunkState::Native(n))))
     }
 
     /// The value, if already forced.
