@@ -987,3 +987,30 @@ mod observer {
         assert_eq!(log, ("1".to_string(), 0));
     }
 }
+
+/// `toXML` of derivations: a `<derivation>` element, its attributes shown
+/// once per `drvPath` and `<repeated />` after (which ends the cycle every
+/// derivation has through its outputs), as `nix-instantiate --eval --xml
+/// --strict --no-location` prints it (checked against Nix 2.8); any other
+/// cycle fails cleanly instead of overflowing the native stack.
+#[test]
+fn xml_of_derivations_and_cycles() {
+    check(
+        r#"builtins.toXML (derivation { name = "p"; system = "x"; builder = "/bin/sh"; outputs = [ "out" "dev" ]; }).dev"#,
+        expect![[
+            r#""<?xml version='1.0' encoding='utf-8'?>\n<expr>\n  <derivation drvPath=\"/nix/store/1gn07c25qhrqzs0xqdrz68239a7pp0jj-p.drv\" outPath=\"/nix/store/nj9y896jwk56mcwra52qvwf5whardxy3-p-dev\">\n    <attr name=\"all\">\n      <list>\n        <derivation drvPath=\"/nix/store/1gn07c25qhrqzs0xqdrz68239a7pp0jj-p.drv\" outPath=\"/nix/store/3v5l493nzpi68sp54wx4idhq5q34w4qf-p\">\n          <repeated />\n        </derivation>\n        <derivation drvPath=\"/nix/store/1gn07c25qhrqzs0xqdrz68239a7pp0jj-p.drv\" outPath=\"/nix/store/nj9y896jwk56mcwra52qvwf5whardxy3-p-dev\">\n          <repeated />\n        </derivation>\n      </list>\n    </attr>\n    <attr name=\"builder\">\n      <string value=\"/bin/sh\" />\n    </attr>\n    <attr name=\"dev\">\n      <derivation drvPath=\"/nix/store/1gn07c25qhrqzs0xqdrz68239a7pp0jj-p.drv\" outPath=\"/nix/store/nj9y896jwk56mcwra52qvwf5whardxy3-p-dev\">\n        <repeated />\n      </derivation>\n    </attr>\n    <attr name=\"drvAttrs\">\n      <attrs>\n        <attr name=\"builder\">\n          <string value=\"/bin/sh\" />\n        </attr>\n        <attr name=\"name\">\n          <string value=\"p\" />\n        </attr>\n        <attr name=\"outputs\">\n          <list>\n            <string value=\"out\" />\n            <string value=\"dev\" />\n          </list>\n        </attr>\n        <attr name=\"system\">\n          <string value=\"x\" />\n        </attr>\n      </attrs>\n    </attr>\n    <attr name=\"drvPath\">\n      <string value=\"/nix/store/1gn07c25qhrqzs0xqdrz68239a7pp0jj-p.drv\" />\n    </attr>\n    <attr name=\"name\">\n      <string value=\"p\" />\n    </attr>\n    <attr name=\"out\">\n      <derivation drvPath=\"/nix/store/1gn07c25qhrqzs0xqdrz68239a7pp0jj-p.drv\" outPath=\"/nix/store/3v5l493nzpi68sp54wx4idhq5q34w4qf-p\">\n        <repeated />\n      </derivation>\n    </attr>\n    <attr name=\"outPath\">\n      <string value=\"/nix/store/nj9y896jwk56mcwra52qvwf5whardxy3-p-dev\" />\n    </attr>\n    <attr name=\"outputName\">\n      <string value=\"dev\" />\n    </attr>\n    <attr name=\"outputs\">\n      <list>\n        <string value=\"out\" />\n        <string value=\"dev\" />\n      </list>\n    </attr>\n    <attr name=\"system\">\n      <string value=\"x\" />\n    </attr>\n    <attr name=\"type\">\n      <string value=\"derivation\" />\n    </attr>\n  </derivation>\n</expr>\n""#
+        ]],
+    );
+    check(
+        "builtins.toXML (let a = { x = a; }; in a)",
+        expect![[r#"
+        error:
+               … while calling the 'toXML' builtin
+                 at «string»:1:1:
+                    1| builtins.toXML (let a = { x = a; }; in a)
+                     | ^
+
+               error: stack overflow; max-call-depth exceeded
+    "#]],
+    );
+}
