@@ -9,10 +9,13 @@
 //! this module builds exactly that — the same sets with the same
 //! attribute positions, the same parts left unforced (`builtins.trace`
 //! shows which), the same errors and trace frames when a part is forced
-//! — in one merge and five thunks. The rarely forced parts (`all`, and
-//! every output's set but the first) are [`NativeThunk`]s that, when
-//! forced, make the frames the wrapper would have made and evaluate the
-//! wrapper's own expression for them.
+//! — in one merge and five thunks. The parts the wrapper leaves
+//! suspended are [`NativeThunk`]s: an output's `outPath` and `drvPath`
+//! and every output's set but the first are made directly when forced
+//! (nothing in them can fail but `derivationStrict`, whose trace frames
+//! are added as the wrapper's expressions add them); `all`, rarely
+//! forced, makes the frames the wrapper would have made and evaluates
+//! the wrapper's own expression for it.
 //!
 //! It is a fast path, taken only where nothing can tell: no observer
 //! attached (a debugger steps through the wrapper's code), `outputs`
@@ -65,8 +68,8 @@ pub(crate) struct Shape {
     element_fn: Rc<Lambda>,
     name_pos: Pos,
     value_pos: Pos,
-    /// `commonAttrs // { outPath = …; … }`.
-    output_set: Rc<Ir>,
+    /// Where `commonAttrs // { outPath = …; … }` is.
+    output_set_pos: Pos,
     /// `outPath = strict.${outputName};`: the attribute, the selection,
     /// and the variable `strict` in it.
     out_path_pos: Pos,
@@ -227,7 +230,7 @@ impl Shape {
             element_fn: element_fn.clone(),
             name_pos: name.pos,
             value_pos: value.pos,
-            output_set: value.value.clone(),
+            output_set_pos: value.value.pos,
             out_path_pos: out_path.pos,
             out_path_select_pos: out_path.value.pos,
             out_path_strict_pos,
@@ -339,39 +342,8 @@ impl Evaluator {
         }
 
         // The result: the first output's set, forced.
-        let first = &parts.outputs[0];
-        let own = [
-            Attr {
-                name: shape.sym_out_path.clone(),
-                value: Value::Thunk(Thunk::native(NativeThunk::StrictAttr {
-                    strict: strict.clone(),
-                    name: first.symbol.clone(),
-                    out_path: true,
-                })),
-                pos: shape.out_path_pos,
-            },
-            Attr {
-                name: shape.sym_drv_path.clone(),
-                value: Value::Thunk(Thunk::native(NativeThunk::StrictAttr {
-                    strict,
-                    name: shape.sym_drv_path.clone(),
-                    out_path: false,
-                })),
-                pos: shape.drv_path_pos,
-            },
-            Attr {
-                name: shape.sym_type.clone(),
-                value: shape.type_value.clone(),
-                pos: shape.type_pos,
-            },
-            Attr {
-                name: shape.sym_output_name.clone(),
-                value: first.name.clone(),
-                pos: shape.output_name_pos,
-            },
-        ];
-        let set = Value::Attrs(Rc::new(common_attrs(shape, &parts, &own)));
-        *first.set.0.borrow_mut() = ThunkState::Forced(set.clone());
+        let set = Value::Attrs(Rc::new(output_set(shape, &parts, 0)));
+        *parts.outputs[0].set.0.borrow_mut() = ThunkState::Forced(set.clone());
         Some(set)
     }
 
@@ -473,11 +445,11 @@ impl Evaluator {
                     _ => unreachable!("derivationStrict returns a set"),
                 }
             }
+            // `commonAttrs // { … }` cannot fail (`commonAttrs` was
+            // forced with the first output), so it is made directly.
             NativeThunk::Output { parts, index } => {
-                let frame = self.wrapper_frame(&shape, parts);
-                let call =
-                    self.new_complete_env(smallvec![parts.outputs[*index].name.clone()], &frame);
-                self.eval(&shape.output_set, &call)
+                self.check_stack(shape.output_set_pos)?;
+                Ok(Value::Attrs(Rc::new(output_set(&shape, parts, *index))))
             }
             NativeThunk::All(parts) => {
                 let frame = self.wrapper_frame(&shape, parts);
@@ -528,6 +500,43 @@ impl Evaluator {
         let _ = parts.frame.set(frame.clone());
         frame
     }
+}
+
+/// Output `index`'s set: `commonAttrs // { outPath = strict.${outputName};
+/// drvPath = strict.drvPath; type = "derivation"; inherit outputName; }`.
+fn output_set(shape: &Shape, parts: &Parts, index: usize) -> AttrSet {
+    let output = &parts.outputs[index];
+    let own = [
+        Attr {
+            name: shape.sym_out_path.clone(),
+            value: Value::Thunk(Thunk::native(NativeThunk::StrictAttr {
+                strict: parts.strict.clone(),
+                name: output.symbol.clone(),
+                out_path: true,
+            })),
+            pos: shape.out_path_pos,
+        },
+        Attr {
+            name: shape.sym_drv_path.clone(),
+            value: Value::Thunk(Thunk::native(NativeThunk::StrictAttr {
+                strict: parts.strict.clone(),
+                name: shape.sym_drv_path.clone(),
+                out_path: false,
+            })),
+            pos: shape.drv_path_pos,
+        },
+        Attr {
+            name: shape.sym_type.clone(),
+            value: shape.type_value.clone(),
+            pos: shape.type_pos,
+        },
+        Attr {
+            name: shape.sym_output_name.clone(),
+            value: output.name.clone(),
+            pos: shape.output_name_pos,
+        },
+    ];
+    common_attrs(shape, parts, &own)
 }
 
 /// `drvAttrs // (listToAttrs outputsList) // { all = …; inherit drvAttrs; }`,

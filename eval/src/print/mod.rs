@@ -11,7 +11,7 @@ use std::fmt::Write;
 use std::rc::Rc;
 
 use rustc_hash::FxHashSet;
-use tvix_syntax::exact::{format_float, print_identifier};
+use tvix_syntax::exact::{format_float, is_plain_identifier, print_identifier};
 
 use crate::pos::Sources;
 use crate::value::{NixBool, NixString, Value};
@@ -37,7 +37,12 @@ fn print_into(out: &mut String, v: &Value, cell: usize, seen: &mut FxHashSet<usi
             }
             out.push_str("{ ");
             for attr in a.iter() {
-                out.push_str(&print_identifier(attr.name.as_str()));
+                let name = attr.name.as_str();
+                if is_plain_identifier(name) {
+                    out.push_str(name);
+                } else {
+                    out.push_str(&print_identifier(name));
+                }
                 out.push_str(" = ");
                 print_into(out, &attr.value, &attr.value as *const Value as usize, seen);
                 out.push_str("; ");
@@ -81,15 +86,35 @@ fn print_scalar(out: &mut String, v: &Value) {
             let _ = write!(out, "{i}");
         }
         Value::Float(f) => out.push_str(&format_float(f.get())),
-        Value::String(s) => out.push_str(&quote(s)),
+        Value::String(s) => quote_into(out, s.as_bytes()),
         Value::Path(p) => out.push_str(&p.to_str_lossy()),
         _ => {}
     }
 }
 
+/// Appends `bytes` in double quotes with Nix's escapes; a string without
+/// anything to escape (most are) is appended in one copy.
+fn quote_into(out: &mut String, bytes: &[u8]) {
+    let plain = !bytes
+        .iter()
+        .any(|b| matches!(b, b'"' | b'\\' | b'\n' | b'\r' | b'\t' | b'$'));
+    match std::str::from_utf8(bytes) {
+        Ok(text) if plain => {
+            out.reserve(text.len() + 2);
+            out.push('"');
+            out.push_str(text);
+            out.push('"');
+        }
+        _ => out.push_str(&quote_bytes(bytes)),
+    }
+}
+
 /// A string in double quotes with Nix's escapes.
 pub fn quote(s: &NixString) -> String {
-    let bytes = s.as_bytes();
+    quote_bytes(s.as_bytes())
+}
+
+fn quote_bytes(bytes: &[u8]) -> String {
     let mut out = Vec::with_capacity(bytes.len() + 2);
     out.push(b'"');
     for (i, &b) in bytes.iter().enumerate() {

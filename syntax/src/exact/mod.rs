@@ -35,7 +35,7 @@ pub use expr::{
     AttrDef, AttrKind, AttrName, Attrs, BinOp, DynamicAttrDef, Expr, Formal, Formals, Lambda,
     StrPart,
 };
-pub use print::{format_float, print_identifier, quote_string};
+pub use print::{format_float, is_plain_identifier, print_identifier, quote_string};
 
 /// What a parse needs to know about its surroundings.
 #[derive(Clone, Copy, Debug)]

@@ -12,21 +12,27 @@ const RESERVED: &[&str] = &[
 /// A name as C++ Nix's `printIdentifier` shows it: bare if it looks like an
 /// identifier and is no keyword, else as a quoted string.
 pub fn print_identifier(name: &str) -> String {
-    if name.is_empty() {
-        return "\"\"".into();
-    }
-    if RESERVED.contains(&name) {
-        return format!("\"{name}\"");
-    }
-    let b = name.as_bytes();
-    let ident = (b[0].is_ascii_alphabetic() || b[0] == b'_')
-        && b.iter()
-            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'\'' | b'-'));
-    if ident {
+    if is_plain_identifier(name) {
         name.to_string()
+    } else if RESERVED.contains(&name) {
+        format!("\"{name}\"")
     } else {
         quote_string(name)
     }
+}
+
+/// Whether [`print_identifier`] prints `name` as it is (an identifier
+/// that is not a keyword), for printers that append it without an
+/// allocation.
+pub fn is_plain_identifier(name: &str) -> bool {
+    let b = name.as_bytes();
+    let Some(&first) = b.first() else {
+        return false;
+    };
+    (first.is_ascii_alphabetic() || first == b'_')
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'\'' | b'-'))
+        && !RESERVED.contains(&name)
 }
 
 /// A string literal as C++ Nix prints it: `"`, `\`, newline, CR, tab and
