@@ -53,7 +53,13 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         let code = match result {
             Ok(out) => {
                 let mut stdout = std::io::stdout().lock();
-                stdout.write_all(out.as_bytes())?;
+                match out {
+                    Output::Text(text) => stdout.write_all(text.as_bytes())?,
+                    Output::Value(v) => {
+                        print::write_value(&v, &mut stdout)?;
+                        stdout.write_all(b"\n")?;
+                    }
+                }
                 stdout.flush()?;
                 0
             }
@@ -70,7 +76,15 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     on_eval_thread_then_exit(job)
 }
 
-fn evaluate(ev: &mut Evaluator, args: &EvalArgs, input: &Prepared) -> EvalResult<String> {
+/// What `tvix eval` prints.
+enum Output {
+    /// JSON or XML, already made.
+    Text(String),
+    /// A value, printed as it is written out.
+    Value(tvix_eval::value::Value),
+}
+
+fn evaluate(ev: &mut Evaluator, args: &EvalArgs, input: &Prepared) -> EvalResult<Output> {
     let cwd = &input.cwd;
     let mut v = input.eval_source(ev)?;
     v = auto_call(ev, v, &args.input, cwd)?;
@@ -86,10 +100,10 @@ fn evaluate(ev: &mut Evaluator, args: &EvalArgs, input: &Prepared) -> EvalResult
         tvix_eval::builtins::value_to_json(ev, &v, tvix_eval::pos::Pos::NONE, &mut sb)?;
         let mut out = String::from_utf8_lossy(&sb.bytes).into_owned();
         out.push('\n');
-        return Ok(out);
+        return Ok(Output::Text(out));
     }
     if args.xml {
-        return Ok(print::xml::print_xml(&v)?.0);
+        return Ok(Output::Text(print::xml::print_xml(&v)?.0));
     }
-    Ok(format!("{}\n", print::print_value(&v)))
+    Ok(Output::Value(v))
 }

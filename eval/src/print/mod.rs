@@ -19,16 +19,73 @@ use crate::value::{NixBool, NixString, Value};
 /// Prints a value the way `nix-instantiate --eval` does; parts not yet
 /// evaluated print as `«thunk»`.
 pub fn print_value(v: &Value) -> String {
-    let mut out = String::new();
+    let mut out = Out {
+        text: String::new(),
+        sink: None,
+    };
     let mut seen = FxHashSet::default();
     print_into(&mut out, v, v as *const Value as usize, &mut seen);
-    out
+    out.text
+}
+
+/// [`print_value`] written to `w` as it is printed, in pieces of
+/// [`Out::CHUNK`] bytes: a large value (the evaluation benchmarks print
+/// megabytes) is never held whole in memory.
+pub fn write_value(v: &Value, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut out = Out {
+        text: String::with_capacity(Out::CHUNK + 4096),
+        sink: Some((w, Ok(()))),
+    };
+    let mut seen = FxHashSet::default();
+    print_into(&mut out, v, v as *const Value as usize, &mut seen);
+    out.flush();
+    match out.sink {
+        Some((_, result)) => result,
+        None => Ok(()),
+    }
+}
+
+/// Where printed text goes: a string, handed to a writer in chunks when
+/// there is one (the first write error is kept and ends the writing).
+struct Out<'w> {
+    text: String,
+    sink: Option<(&'w mut dyn std::io::Write, std::io::Result<()>)>,
+}
+
+impl Out<'_> {
+    /// How much text is gathered before it goes to the writer.
+    const CHUNK: usize = 64 * 1024;
+
+    fn push_str(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn push(&mut self, c: char) {
+        self.text.push(c);
+    }
+
+    /// Hands the text to the writer once there is a chunk of it.
+    #[inline]
+    fn maybe_flush(&mut self) {
+        if self.sink.is_some() && self.text.len() >= Self::CHUNK {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some((w, result)) = &mut self.sink {
+            if result.is_ok() {
+                *result = w.write_all(self.text.as_bytes());
+            }
+            self.text.clear();
+        }
+    }
 }
 
 /// `cell` is the address of the slot holding `v`: C++ Nix stores lists
 /// of up to two elements inside the value cell, so their identity (for
 /// `«repeated»`) is the cell's, not the shared payload's.
-fn print_into(out: &mut String, v: &Value, cell: usize, seen: &mut FxHashSet<usize>) {
+fn print_into(out: &mut Out, v: &Value, cell: usize, seen: &mut FxHashSet<usize>) {
     match v {
         Value::Attrs(a) => {
             if !a.is_empty() && !seen.insert(Rc::as_ptr(a) as usize) {
@@ -46,6 +103,7 @@ fn print_into(out: &mut String, v: &Value, cell: usize, seen: &mut FxHashSet<usi
                 out.push_str(" = ");
                 print_into(out, &attr.value, &attr.value as *const Value as usize, seen);
                 out.push_str("; ");
+                out.maybe_flush();
             }
             out.push('}');
         }
@@ -63,6 +121,7 @@ fn print_into(out: &mut String, v: &Value, cell: usize, seen: &mut FxHashSet<usi
             for item in l.iter() {
                 print_into(out, item, item as *const Value as usize, seen);
                 out.push(' ');
+                out.maybe_flush();
             }
             out.push(']');
         }
@@ -73,7 +132,7 @@ fn print_into(out: &mut String, v: &Value, cell: usize, seen: &mut FxHashSet<usi
         Value::Lambda(_) => out.push_str("<LAMBDA>"),
         Value::PrimOp(_) => out.push_str("<PRIMOP>"),
         Value::PrimOpApp(_) => out.push_str("<PRIMOP-APP>"),
-        scalar => print_scalar(out, scalar),
+        scalar => print_scalar(&mut out.text, scalar),
     }
 }
 
