@@ -114,6 +114,14 @@ pub trait EvalIO {
     fn add_to_store(&self, _object: StoreObject) -> io::Result<()> {
         Ok(())
     }
+    /// Whether [`EvalIO::add_to_store`] does anything with a `.drv` file;
+    /// when it does not ([`StdIO`], whose store is C++ Nix's dummy store),
+    /// the evaluator does not hand them over (the object costs a copy of
+    /// the name and the references for every derivation). Implementations
+    /// that keep nothing may say so; the default is to be given them.
+    fn keeps_derivations(&self) -> bool {
+        true
+    }
     /// The bytes at a URL (`fetchurl`). The default refuses: only
     /// embedders that may touch the network or the disk outside the
     /// workspace (the CLI, the debugger) fetch.
@@ -148,6 +156,9 @@ pub struct StdIO;
 impl EvalIO for StdIO {
     fn read_file(&self, path: &str) -> io::Result<Vec<u8>> {
         std::fs::read(path)
+    }
+    fn keeps_derivations(&self) -> bool {
+        false
     }
 
     fn read_dir(&self, path: &str) -> io::Result<Vec<(String, FileType)>> {

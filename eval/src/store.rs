@@ -42,12 +42,38 @@ impl KnownDerivation {
     /// What to keep of `drv`, whose hash modulo is `hash_modulo`.
     pub fn new(drv: &Derivation, hash_modulo: [u8; 32]) -> KnownDerivation {
         KnownDerivation {
-            references: drv.references().into_iter().map(str::to_string).collect(),
+            references: sorted_union(&drv.input_srcs, drv.input_drvs.keys()),
             outputs: drv.outputs.keys().cloned().collect(),
             output_paths: drv.outputs.values().map(|o| o.path.clone()).collect(),
             hash_modulo,
         }
     }
+}
+
+/// The paths of `a` and `b` (each sorted) in one sorted list without
+/// repeats, made straight from the two (no set in between).
+fn sorted_union<'a>(
+    a: &'a std::collections::BTreeSet<String>,
+    b: impl Iterator<Item = &'a String>,
+) -> Box<[String]> {
+    let mut out: Vec<String> = Vec::with_capacity(a.len() + b.size_hint().0);
+    let mut a = a.iter().peekable();
+    let mut b = b.peekable();
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x < y => a.next(),
+            (Some(x), Some(y)) if x > y => b.next(),
+            (Some(_), Some(_)) => {
+                b.next();
+                a.next()
+            }
+            (Some(_), None) => a.next(),
+            (None, Some(_)) => b.next(),
+            (None, None) => break,
+        };
+        out.extend(next.cloned());
+    }
+    out.into_boxed_slice()
 }
 
 /// The store objects this evaluation created, by store path.

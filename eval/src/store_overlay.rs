@@ -200,6 +200,11 @@ impl EvalIO for StoreOverlay {
         self.inner.print_diagnostic(line)
     }
 
+    fn keeps_derivations(&self) -> bool {
+        // `.drv` files are not kept here (below).
+        self.inner.keeps_derivations()
+    }
+
     fn add_to_store(&self, object: StoreObject) -> io::Result<()> {
         let nar = match &object {
             // `.drv` files are not kept: an evaluation makes thousands and

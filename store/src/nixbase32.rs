@@ -11,8 +11,15 @@ pub fn encoded_len(bytes: usize) -> usize {
 
 /// Encodes `bytes`.
 pub fn encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(encoded_len(bytes.len()));
+    encode_into(&mut out, bytes);
+    out
+}
+
+/// Appends the encoding of `bytes` to `out`.
+pub fn encode_into(out: &mut String, bytes: &[u8]) {
     let len = encoded_len(bytes.len());
-    let mut out = String::with_capacity(len);
+    out.reserve(len);
     for n in (0..len).rev() {
         let b = n * 5;
         let i = b / 8;
@@ -25,7 +32,6 @@ pub fn encode(bytes: &[u8]) -> String {
         };
         out.push(ALPHABET[((low | high) & 0x1f) as usize] as char);
     }
-    out
 }
 
 /// Why a string is not the nixbase32 encoding of some bytes.

@@ -66,31 +66,39 @@ pub struct StorePath {
     pub name: String,
 }
 
+/// Checks a base name `<hash>-<name>` as [`StorePath::from_base_name`]
+/// parses it, without making anything (every derivation checks its
+/// paths).
+pub fn check_base_name(base: &str) -> Result<(), StorePathError> {
+    if base.len() < HASH_PART_LEN + 1 {
+        return Err(StorePathError(format!(
+            "'{base}' is too short to be a valid store path"
+        )));
+    }
+    if base.as_bytes()[HASH_PART_LEN] != b'-' || !base.is_char_boundary(HASH_PART_LEN) {
+        return Err(StorePathError(format!(
+            "'{base}' can't name a store path because the hash part is not followed by a '-'"
+        )));
+    }
+    let (hash_part, name) = (&base[..HASH_PART_LEN], &base[HASH_PART_LEN + 1..]);
+    if let Some(c) = hash_part
+        .chars()
+        .find(|&c| !nixbase32::is_digit(c as u8) || !c.is_ascii())
+    {
+        return Err(StorePathError(format!(
+            "store path '{base}' contains illegal base-32 character '{c}'"
+        )));
+    }
+    check_name(name)
+        .map_err(|e| StorePathError(format!("path '{base}' is not a valid store path: {}", e.0)))?;
+    Ok(())
+}
+
 impl StorePath {
     /// Parses a base name `<hash>-<name>` (C++ Nix's `StorePath`).
     pub fn from_base_name(base: &str) -> Result<StorePath, StorePathError> {
-        if base.len() < HASH_PART_LEN + 1 {
-            return Err(StorePathError(format!(
-                "'{base}' is too short to be a valid store path"
-            )));
-        }
-        if base.as_bytes()[HASH_PART_LEN] != b'-' || !base.is_char_boundary(HASH_PART_LEN) {
-            return Err(StorePathError(format!(
-                "'{base}' can't name a store path because the hash part is not followed by a '-'"
-            )));
-        }
+        check_base_name(base)?;
         let (hash_part, name) = (&base[..HASH_PART_LEN], &base[HASH_PART_LEN + 1..]);
-        if let Some(c) = hash_part
-            .chars()
-            .find(|&c| !nixbase32::is_digit(c as u8) || !c.is_ascii())
-        {
-            return Err(StorePathError(format!(
-                "store path '{base}' contains illegal base-32 character '{c}'"
-            )));
-        }
-        check_name(name).map_err(|e| {
-            StorePathError(format!("path '{base}' is not a valid store path: {}", e.0))
-        })?;
         Ok(StorePath {
             hash_part: hash_part.to_string(),
             name: name.to_string(),
@@ -208,12 +216,23 @@ pub fn compress_hash<const N: usize>(hash: &[u8]) -> [u8; N] {
 /// The store path for content of type `path_type` (`"source"`,
 /// `"text:…"`, `"output:out"`) whose SHA-256 `inner_hash` is given.
 pub fn make_store_path(path_type: &str, inner_hash: &[u8], name: &str) -> String {
-    // Built by hand rather than with `format!`: every derivation makes
-    // two or more of these.
+    store_path_with_type(path_type.len(), |f| f.push_str(path_type), inner_hash, name)
+}
+
+/// [`make_store_path`] with the type written into the fingerprint by
+/// `write_type` (`type_len` bytes, for sizing): built by hand rather than
+/// with `format!`, and with no string for the type alone, since every
+/// derivation makes three or more of these.
+fn store_path_with_type(
+    type_len: usize,
+    write_type: impl FnOnce(&mut String),
+    inner_hash: &[u8],
+    name: &str,
+) -> String {
     let mut fingerprint = String::with_capacity(
-        path_type.len() + inner_hash.len() * 2 + store_dir().len() + name.len() + 12,
+        type_len + inner_hash.len() * 2 + store_dir().len() + name.len() + 12,
     );
-    fingerprint.push_str(path_type);
+    write_type(&mut fingerprint);
     fingerprint.push_str(":sha256:");
     push_hex(&mut fingerprint, inner_hash);
     fingerprint.push(':');
@@ -224,7 +243,7 @@ pub fn make_store_path(path_type: &str, inner_hash: &[u8], name: &str) -> String
     let mut path = String::with_capacity(store_dir().len() + 34 + name.len());
     path.push_str(store_dir());
     path.push('/');
-    path.push_str(&nixbase32::encode(&compressed));
+    nixbase32::encode_into(&mut path, &compressed);
     path.push('-');
     path.push_str(name);
     path
@@ -263,12 +282,15 @@ pub fn make_text_path_from_hash<'a>(
     let mut refs: Vec<&str> = references.into_iter().collect();
     refs.sort_unstable();
     refs.dedup();
-    let mut path_type = String::from("text");
-    for r in refs {
-        path_type.push(':');
-        path_type.push_str(r);
-    }
-    make_store_path(&path_type, contents_sha256, name)
+    let type_len = 4 + refs.iter().map(|r| r.len() + 1).sum::<usize>();
+    let write_type = |f: &mut String| {
+        f.push_str("text");
+        for r in &refs {
+            f.push(':');
+            f.push_str(r);
+        }
+    };
+    store_path_with_type(type_len, write_type, contents_sha256, name)
 }
 
 /// The path of fixed-output content (C++ Nix's `makeFixedOutputPath`):
@@ -300,11 +322,15 @@ pub fn output_path_name(drv_name: &str, output: &str) -> String {
 /// The path of output `output` of an input-addressed derivation whose
 /// masked hash modulo is `drv_hash` (C++ Nix's `makeOutputPath`).
 pub fn make_output_path(output: &str, drv_hash: &[u8], drv_name: &str) -> String {
-    make_store_path(
-        &format!("output:{output}"),
-        drv_hash,
-        &output_path_name(drv_name, output),
-    )
+    let write_type = |f: &mut String| {
+        f.push_str("output:");
+        f.push_str(output);
+    };
+    if output == "out" {
+        return store_path_with_type(7 + output.len(), write_type, drv_hash, drv_name);
+    }
+    let name = output_path_name(drv_name, output);
+    store_path_with_type(7 + output.len(), write_type, drv_hash, &name)
 }
 
 /// The placeholder `builtins.placeholder output` returns, replaced by the

@@ -15,13 +15,13 @@ use tvix_store::derivation::{Derivation, Output};
 use tvix_store::hash::{Algorithm, parse_allow_empty};
 use tvix_store::store_path::{check_name, hash_placeholder};
 
-use super::{PrimOp, make_attrs, op};
+use super::{PrimOp, op};
 use crate::error::{EvalError, EvalResult};
 use crate::eval::{CoerceMode, Evaluator, frame, frame_with};
 use crate::io::StoreObject;
 use crate::pos::Pos;
 use crate::store::KnownDerivation;
-use crate::value::{Attr, AttrSet, NixString, StringBuilder, Value};
+use crate::value::{Attr, AttrSet, NixString, StringBuilder, Symbol, Value};
 
 /// The name C++ Nix evaluates its `derivation` wrapper under; traces show
 /// it.
@@ -298,11 +298,6 @@ fn build(ev: &mut Evaluator, name: &str, attrs: &Rc<AttrSet>) -> EvalResult<Valu
             check_store_path(&out.path)?;
         }
     }
-    let outputs: Vec<(String, String)> = drv
-        .outputs
-        .iter()
-        .map(|(o, out)| (o.clone(), out.path.clone()))
-        .collect();
     if !ev.known_paths.derivations.contains_key(&drv_path) {
         let known = &ev.known_paths;
         let hash_modulo = drv
@@ -311,59 +306,68 @@ fn build(ev: &mut Evaluator, name: &str, attrs: &Rc<AttrSet>) -> EvalResult<Valu
             })
             .map_err(|e| EvalError::eval(e.0, Pos::NONE))?;
         let known = KnownDerivation::new(&drv, hash_modulo);
-        ev.io
-            .add_to_store(StoreObject::Text {
-                path: drv_path.clone(),
-                name: format!("{name}.drv"),
-                contents: file.contents,
-                references: known.references.to_vec(),
-            })
-            .map_err(|e| EvalError::eval(format!("writing '{drv_path}': {e}"), Pos::NONE))?;
+        if ev.io.keeps_derivations() {
+            ev.io
+                .add_to_store(StoreObject::Text {
+                    path: drv_path.clone(),
+                    name: format!("{name}.drv"),
+                    contents: file.contents,
+                    references: known.references.to_vec(),
+                })
+                .map_err(|e| EvalError::eval(format!("writing '{drv_path}': {e}"), Pos::NONE))?;
+        }
         ev.known_paths
             .derivations
             .insert(drv_path.clone(), Rc::new(known));
     }
-    Ok(result(&drv_path, outputs))
+    Ok(result(&drv_path, &drv))
 }
 
 /// Fails with C++ Nix's message when a computed path's name is not valid
 /// (too long once `-dev` or `.drv` is added, …).
 pub(crate) fn check_store_path(path: &str) -> EvalResult<()> {
     let base = path.rsplit('/').next().unwrap_or(path);
-    tvix_store::store_path::StorePath::from_base_name(base)
-        .map(drop)
-        .map_err(|e| EvalError::eval(e.0, Pos::NONE))
+    tvix_store::store_path::check_base_name(base).map_err(|e| EvalError::eval(e.0, Pos::NONE))
 }
 
 /// `{ drvPath; <output> = path; … }` with their contexts.
-fn result(drv_path: &str, outputs: Vec<(String, String)>) -> Value {
-    let mut fields = vec![(
-        "drvPath".to_string(),
-        Value::String(NixString::with_context(
+fn result(drv_path: &str, drv: &Derivation) -> Value {
+    let mut attrs = Vec::with_capacity(1 + drv.outputs.len());
+    attrs.push(Attr {
+        name: Symbol::new("drvPath"),
+        value: Value::String(NixString::with_context(
             drv_path.as_bytes(),
-            vec![Rc::from(format!("={drv_path}").as_str())],
+            vec![context_element(&["=", drv_path])],
         )),
-    )];
-    for (output, path) in outputs {
-        let path = if path.is_empty() {
+        pos: Pos::NONE,
+    });
+    for (output, out) in &drv.outputs {
+        let context = context_element(&["!", output, "!", drv_path]);
+        let value = if out.path.is_empty() {
             // Floating content-addressed outputs are known only after
             // the build: C++ Nix hands out a placeholder for them.
-            tvix_store::store_path::downstream_placeholder(drv_path, &output)
+            let placeholder = tvix_store::store_path::downstream_placeholder(drv_path, output);
+            NixString::with_context(placeholder.into_bytes(), vec![context])
         } else {
-            path
+            NixString::with_context(out.path.as_bytes(), vec![context])
         };
-        let ctx = Rc::from(format!("!{output}!{drv_path}").as_str());
-        fields.push((
-            output,
-            Value::String(NixString::with_context(path.as_bytes(), vec![ctx])),
-        ));
+        attrs.push(Attr {
+            name: Symbol::new(output),
+            value: Value::String(value),
+            pos: Pos::NONE,
+        });
     }
-    make_attrs(
-        fields
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.clone()))
-            .collect(),
-    )
+    Value::Attrs(Rc::new(AttrSet::from_unsorted(attrs)))
+}
+
+/// A string context element made of `parts`, in one allocation.
+fn context_element(parts: &[&str]) -> Rc<str> {
+    let len = parts.iter().map(|p| p.len()).sum();
+    let mut text = String::with_capacity(len);
+    for part in parts {
+        text.push_str(part);
+    }
+    Rc::from(text)
 }
 
 /// One attribute of the argument set.

@@ -15,7 +15,9 @@ pub type Context = Vec<Rc<str>>;
 
 struct Inner {
     bytes: Box<[u8]>,
-    context: Option<Box<Context>>,
+    /// A boxed slice: one allocation fewer than a boxed `Vec`, for every
+    /// string with context (every derivation makes several).
+    context: Option<Box<[Rc<str>]>>,
 }
 
 /// An immutable Nix string (cheap to clone: one pointer).
@@ -40,7 +42,7 @@ impl NixString {
             context: if context.is_empty() {
                 None
             } else {
-                Some(Box::new(context))
+                Some(context.into_boxed_slice())
             },
         }))
     }
@@ -57,7 +59,7 @@ impl NixString {
 
     /// The context elements (empty when the string has none).
     pub fn context(&self) -> &[Rc<str>] {
-        self.0.context.as_deref().map_or(&[], |c| c.as_slice())
+        self.0.context.as_deref().unwrap_or(&[])
     }
 
     /// Whether the string carries any context.

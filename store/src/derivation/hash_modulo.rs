@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Derivation, DerivationError, DrvFile};
-use crate::hash::{hex, sha256};
+use crate::hash::sha256;
 
 impl Derivation {
     /// The hash modulo of this derivation as it stands (callers mask the
@@ -23,18 +23,29 @@ impl Derivation {
             let fingerprint = format!("fixed:out:{}:{}:{}", out.hash_algo, out.hash, out.path);
             return Ok(sha256(fingerprint.as_bytes()));
         }
-        // Two inputs with the same hash (fixed outputs fetched two ways)
-        // become one entry with the union of their outputs, as in C++ Nix.
-        let mut inputs: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut inputs: Vec<([u8; 64], &BTreeSet<String>)> =
+            Vec::with_capacity(self.input_drvs.len());
         for (path, outputs) in &self.input_drvs {
             let hash = input_hash(path)
                 .ok_or_else(|| DerivationError(format!("path '{path}' is not valid")))?;
-            inputs
-                .entry(hex(&hash))
-                .or_default()
-                .extend(outputs.iter().cloned());
+            inputs.push((hex_digits(&hash), outputs));
         }
-        let aterm = self.to_aterm_with_inputs(inputs.iter().map(|(k, v)| (k.as_bytes(), v)));
+        inputs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if inputs.windows(2).any(|w| w[0].0 == w[1].0) {
+            // Two inputs with the same hash (fixed outputs fetched two
+            // ways) become one entry with the union of their outputs, as
+            // in C++ Nix.
+            let mut merged: BTreeMap<[u8; 64], BTreeSet<String>> = BTreeMap::new();
+            for (key, outputs) in inputs {
+                merged
+                    .entry(key)
+                    .or_default()
+                    .extend(outputs.iter().cloned());
+            }
+            let aterm = self.to_aterm_with_inputs(merged.iter().map(|(k, v)| (&k[..], v)));
+            return Ok(sha256(&aterm));
+        }
+        let aterm = self.to_aterm_with_inputs(inputs.iter().map(|(k, v)| (&k[..], *v)));
         Ok(sha256(&aterm))
     }
 
@@ -51,4 +62,16 @@ impl Derivation {
         }
         self.hash_modulo(input_hash)
     }
+}
+
+/// A SHA-256 digest in base 16, without allocating (every derivation
+/// with inputs names each of them this way, twice).
+fn hex_digits(hash: &[u8; 32]) -> [u8; 64] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (i, b) in hash.iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 15)];
+    }
+    out
 }
