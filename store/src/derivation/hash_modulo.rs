@@ -30,7 +30,7 @@ impl Derivation {
                 .ok_or_else(|| DerivationError(format!("path '{path}' is not valid")))?;
             inputs.push((hex_digits(&hash), outputs));
         }
-        inputs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        inputs.sort_unstable_by_key(|a| a.0);
         if inputs.windows(2).any(|w| w[0].0 == w[1].0) {
             // Two inputs with the same hash (fixed outputs fetched two
             // ways) become one entry with the union of their outputs, as
