@@ -4,7 +4,8 @@
 //! a small allocator slack. The program is a self-contained miniature of
 //! the module system (fixed points through `rec` and lambdas, option
 //! merging with `//`, `mapAttrs`, `foldl'`, closures holding their frames),
-//! i.e. full of the reference cycles that must not outlive an evaluation.
+//! i.e. full of the reference cycles that must not outlive an evaluation,
+//! and derivations (whose results refer to themselves).
 //! The 1,000-iteration soak over nixpkgs' real `lib.evalModules` is
 //! `examples/soak.rs`. This file holds one test so that no other test
 //! runs in the process while RSS is measured.
@@ -26,7 +27,12 @@ let
   }) { options = { }; config = { names = [ ]; }; } modules;
   result = fix merge;
   rec-set = rec { a = b + 1; b = c * 2; c = builtins.length result.config.names; self = rec-set; };
+  # Derivations hold themselves (`out`, `all`) and are made natively.
+  drvs = builtins.genList (i: let
+    d = derivation { name = "d${toString i}"; system = "x"; builder = "/bin/sh"; outputs = [ "out" "dev" ]; };
+  in [ d.outPath d.dev.drvPath (map (o: o.outputName) d.all) d.drvAttrs.name ]) 50;
 in {
+  inherit drvs;
   total = builtins.foldl' (a: b: a + b) 0 (builtins.attrValues (removeAttrs result.config [ "names" ]));
   defaults = builtins.mapAttrs (_: o: o.default) result.options;
   inherit (rec-set) a;

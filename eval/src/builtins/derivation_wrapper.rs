@@ -33,7 +33,7 @@ use std::rc::Rc;
 use smallvec::smallvec;
 use tvix_syntax::exact::BinOp;
 
-use crate::error::EvalResult;
+use crate::error::{EvalError, EvalResult};
 use crate::eval::{Evaluator, blackhole_position, frame};
 use crate::lower::{AttrKey, AttrsIr, Ir, IrKind, Lambda};
 use crate::pos::Pos;
@@ -95,11 +95,14 @@ pub(crate) struct Shape {
     sym_all: Symbol,
     sym_drv_attrs: Symbol,
     sym_outputs: Symbol,
+    sym_out: Symbol,
 }
 
 /// One natively made `derivation` result: what the wrapper's frames
 /// would hold, for the parts forced later.
 pub struct Parts {
+    /// The wrapper these parts stand for.
+    shape: Rc<Shape>,
     /// The argument, `drvAttrs`.
     attrs: Rc<AttrSet>,
     /// What `outputs` is bound to.
@@ -249,6 +252,7 @@ impl Shape {
             sym_all: Symbol::new("all"),
             sym_drv_attrs: Symbol::new("drvAttrs"),
             sym_outputs: Symbol::new("outputs"),
+            sym_out: Symbol::new("out"),
         })
     }
 
@@ -321,6 +325,7 @@ impl Evaluator {
             })
             .collect();
         let parts = Rc::new(Parts {
+            shape: shape.clone(),
             attrs: attrs.clone(),
             outputs_value,
             strict: strict.clone(),
@@ -342,7 +347,7 @@ impl Evaluator {
         }
 
         // The result: the first output's set, forced.
-        let set = Value::Attrs(Rc::new(output_set(shape, &parts, 0)));
+        let set = Value::Attrs(Rc::new(output_set(&parts, 0)));
         *parts.outputs[0].set.0.borrow_mut() = ThunkState::Forced(set.clone());
         Some(set)
     }
@@ -363,7 +368,7 @@ impl Evaluator {
             let name = shape.default_output.clone();
             return Some((
                 shape.default_outputs.clone(),
-                vec![(name, Symbol::new("out"))],
+                vec![(name, shape.sym_out.clone())],
             ));
         };
         let given = given.value.clone();
@@ -406,15 +411,13 @@ impl Evaluator {
     /// Evaluates a native part of a `derivation` result, as the wrapper
     /// evaluates the expression it stands for.
     pub(crate) fn force_native(&mut self, n: &NativeThunk) -> EvalResult<Value> {
-        let Some(shape) = self.derivation_wrapper.clone() else {
-            unreachable!("native parts exist only once the wrapper's shape is known")
-        };
         match n {
             NativeThunk::StrictAttr {
-                strict,
+                parts,
                 name,
                 out_path,
             } => {
+                let (shape, strict) = (&parts.shape, &parts.strict);
                 // `strict.${outputName}` / `strict.drvPath`, as
                 // `eval_select` evaluates it: the variable `strict` forced
                 // (an infinite recursion placed at it), then the attribute,
@@ -434,33 +437,36 @@ impl Evaluator {
                             .map_err(frame("while selecting an attribute", strict_pos))?
                     }
                 };
+                // `derivationStrict`'s result is a set with `drvPath` and
+                // every output the names were checked to give.
                 match &result {
-                    Value::Attrs(set) => match set.get_sym(name) {
-                        Some(attr) => {
-                            let v = attr.value.clone();
-                            self.force_owned(v)
-                        }
-                        None => unreachable!("derivationStrict returns every output and drvPath"),
-                    },
-                    _ => unreachable!("derivationStrict returns a set"),
+                    Value::Attrs(set) if let Some(attr) = set.get_sym(name) => {
+                        let v = attr.value.clone();
+                        self.force_owned(v)
+                    }
+                    _ => Err(EvalError::eval(
+                        format!("attribute '{}' missing", name.as_str()),
+                        select_pos,
+                    )),
                 }
             }
             // `commonAttrs // { … }` cannot fail (`commonAttrs` was
             // forced with the first output), so it is made directly.
             NativeThunk::Output { parts, index } => {
-                self.check_stack(shape.output_set_pos)?;
-                Ok(Value::Attrs(Rc::new(output_set(&shape, parts, *index))))
+                self.check_stack(parts.shape.output_set_pos)?;
+                Ok(Value::Attrs(Rc::new(output_set(parts, *index))))
             }
             NativeThunk::All(parts) => {
-                let frame = self.wrapper_frame(&shape, parts);
-                self.eval(&shape.all, &frame)
+                let frame = self.wrapper_frame(parts);
+                self.eval(&parts.shape.all, &frame)
             }
         }
     }
 
     /// The wrapper's `let` frame (and its call frame under it) for
     /// `parts`, as running it would have made them, made once.
-    fn wrapper_frame(&mut self, shape: &Shape, parts: &Rc<Parts>) -> Rc<Env> {
+    fn wrapper_frame(&mut self, parts: &Rc<Parts>) -> Rc<Env> {
+        let shape = &parts.shape;
         if let Some(frame) = parts.frame.get() {
             return frame.clone();
         }
@@ -473,7 +479,7 @@ impl Evaluator {
         );
         let frame = self.new_env(Slots::new(), &call);
         let mut slots: Slots = smallvec![Value::Null; shape.let_size];
-        slots[shape.slot_common] = Value::Attrs(Rc::new(common_attrs(shape, parts, &[])));
+        slots[shape.slot_common] = Value::Attrs(Rc::new(common_attrs(parts, &[])));
         slots[shape.slot_element_fn] = Closure::value(&shape.element_fn, &frame);
         slots[shape.slot_outputs_list] = Value::list(
             parts
@@ -504,13 +510,14 @@ impl Evaluator {
 
 /// Output `index`'s set: `commonAttrs // { outPath = strict.${outputName};
 /// drvPath = strict.drvPath; type = "derivation"; inherit outputName; }`.
-fn output_set(shape: &Shape, parts: &Parts, index: usize) -> AttrSet {
+fn output_set(parts: &Rc<Parts>, index: usize) -> AttrSet {
+    let shape = &parts.shape;
     let output = &parts.outputs[index];
     let own = [
         Attr {
             name: shape.sym_out_path.clone(),
             value: Value::Thunk(Thunk::native(NativeThunk::StrictAttr {
-                strict: parts.strict.clone(),
+                parts: parts.clone(),
                 name: output.symbol.clone(),
                 out_path: true,
             })),
@@ -519,7 +526,7 @@ fn output_set(shape: &Shape, parts: &Parts, index: usize) -> AttrSet {
         Attr {
             name: shape.sym_drv_path.clone(),
             value: Value::Thunk(Thunk::native(NativeThunk::StrictAttr {
-                strict: parts.strict.clone(),
+                parts: parts.clone(),
                 name: shape.sym_drv_path.clone(),
                 out_path: false,
             })),
@@ -536,13 +543,14 @@ fn output_set(shape: &Shape, parts: &Parts, index: usize) -> AttrSet {
             pos: shape.output_name_pos,
         },
     ];
-    common_attrs(shape, parts, &own)
+    common_attrs(parts, &own)
 }
 
 /// `drvAttrs // (listToAttrs outputsList) // { all = …; inherit drvAttrs; }`,
 /// and over that `own` (an output's `outPath`, `drvPath`, `type` and
 /// `outputName`), in one merge: later layers win, as with `//`.
-fn common_attrs(shape: &Shape, parts: &Parts, own: &[Attr]) -> AttrSet {
+fn common_attrs(parts: &Parts, own: &[Attr]) -> AttrSet {
+    let shape = &parts.shape;
     let mut added: Vec<Attr> = Vec::with_capacity(own.len() + 2 + parts.outputs.len());
     // Highest layer first: on equal names the first is kept.
     added.extend_from_slice(own);

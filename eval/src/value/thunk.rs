@@ -33,10 +33,11 @@ pub enum ThunkState {
 /// `builtins::derivation_wrapper`).
 pub enum NativeThunk {
     /// `strict.${outputName}` or `strict.drvPath` (`out_path`): one
-    /// attribute of the result of `derivationStrict`, the thunk `strict`.
+    /// attribute of the result of `derivationStrict`.
     StrictAttr {
-        /// The `derivationStrict` application.
-        strict: Thunk,
+        /// The derivation's parts (`strict`, the `derivationStrict`
+        /// application, among them).
+        parts: Rc<crate::builtins::derivation_wrapper::Parts>,
         /// The attribute: an output's name, or `drvPath`.
         name: super::Symbol,
         /// Whether this is an output's `outPath` (else `drvPath`).
