@@ -12,6 +12,13 @@
 //! depth of 200, 200,000 steps for the observed run, reads confined to a
 //! scratch directory. Programs that read the clock are skipped (two runs
 //! may see different times).
+//!
+//! Run it without a sanitizer (`cargo fuzz run -s none eval_fast_paths`):
+//! AddressSanitizer enlarges native stack frames, and the observed run,
+//! whose hooks take more native stack per level, then runs out of stack
+//! where the other reaches the call-depth limit — a property of the
+//! instrumented build, not of the evaluator (the same program agrees in
+//! an ordinary build).
 #![no_main]
 
 use std::io;
