@@ -10,6 +10,8 @@
 //! recursion, `outputs` that the native path must leave to the wrapper,
 //! and calls at every depth up to the call-depth limit.
 
+mod common;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -206,33 +208,10 @@ fn cases() -> Vec<(String, Option<usize>)> {
 
 #[test]
 fn native_results_equal_the_wrappers() {
-    let results = std::thread::Builder::new()
-        .stack_size(tvix_eval::EVAL_STACK)
-        .spawn(|| {
-            cases()
-                .into_iter()
-                .map(|(src, depth)| {
-                    let native = evaluate(&src, depth, false);
-                    let wrapper = evaluate(&src, depth, true);
-                    (src, native, wrapper)
-                })
-                .collect::<Vec<_>>()
-        })
-        .unwrap()
-        .join()
-        .unwrap();
-    let differing: Vec<String> = results
-        .iter()
-        .filter(|(_, native, wrapper)| native != wrapper)
-        .map(|(src, native, wrapper)| {
-            format!("{src}\n--- native:\n{native}\n--- wrapper:\n{wrapper}")
-        })
-        .collect();
-    assert!(
-        differing.is_empty(),
-        "{} of {} programs differ:\n{}",
-        differing.len(),
-        results.len(),
-        differing.join("\n\n")
+    common::assert_both_ways_agree(
+        cases(),
+        |(src, _)| src.clone(),
+        |(src, depth), wrapper| evaluate(src, *depth, wrapper),
+        ["native", "wrapper"],
     );
 }

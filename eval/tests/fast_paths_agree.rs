@@ -10,6 +10,8 @@
 //! `../shared/conformance/nix-lang` (skipped when that directory is
 //! absent, as in the conformance test).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use tvix_eval::{Evaluator, Observer, Settings, StdIO};
@@ -60,32 +62,10 @@ fn fast_and_general_paths_agree_on_the_language_tests() {
         .collect();
     files.sort();
     assert!(files.len() > 400, "only {} programs found", files.len());
-    let results = std::thread::Builder::new()
-        .stack_size(tvix_eval::EVAL_STACK)
-        .spawn(move || {
-            files
-                .iter()
-                .map(|f| (f.clone(), evaluate(f, false), evaluate(f, true)))
-                .collect::<Vec<_>>()
-        })
-        .unwrap()
-        .join()
-        .unwrap();
-    let differing: Vec<String> = results
-        .iter()
-        .filter(|(_, fast, general)| fast != general)
-        .map(|(f, fast, general)| {
-            format!(
-                "{}\n--- fast:\n{fast}\n--- general:\n{general}",
-                f.display()
-            )
-        })
-        .collect();
-    assert!(
-        differing.is_empty(),
-        "{} of {} programs differ:\n{}",
-        differing.len(),
-        results.len(),
-        differing.join("\n\n")
+    common::assert_both_ways_agree(
+        files,
+        |f| f.display().to_string(),
+        |f, observed| evaluate(f, observed),
+        ["fast", "general"],
     );
 }
